@@ -1,0 +1,77 @@
+// nameifuzz replay FILE: run a reproducer's ops on a fresh target and print each result.
+#include <fstream>
+#include <iostream>
+#include <variant>
+
+#include "cli/command.hpp"
+#include "core/flags.hpp"
+#include "core/text.hpp"
+#include "exec/sandbox.hpp"
+#include "exec/sequential.hpp"
+
+namespace nfz::cli {
+namespace {
+
+std::string describe(const Op& op, const Event& ev) {
+  std::string where = ev.thread == kSetupThread ? "setup" : "T" + std::to_string(ev.thread);
+  std::string line = where + " #" + std::to_string(ev.index) + "  " + print_op(op) + "  = ";
+  if (!ev.returned()) line += "(no return)";
+  else if (ev.result < 0) line += "-1 " + errno_name(-ev.result);
+  else line += std::to_string(ev.result);
+  line += "  <" + std::string(completion_name(ev.how)) + ">";
+  if (ev.ino) line += " ino=" + std::to_string(ev.ino);
+  if (ev.nvcsw) line += " slept=" + std::to_string(ev.nvcsw);
+  return line;
+}
+
+int replay(const po::variables_map& vm) {
+  const auto file = vm["file"].as<std::string>();
+  const auto target = vm["target"].as<std::string>();
+  auto parsed = read_program_file(file);
+  if (auto* err = std::get_if<ParseError>(&parsed)) {
+    std::cerr << err->to_string() << "\n";
+    return kExitUsage;
+  }
+  if (!known_target(target)) return usage_error("replay", "unknown target '" + target + "' (known: tmpfs)");
+  std::ofstream json;
+  if (vm.count("json")) {
+    json.open(vm["json"].as<std::string>());  // opened here: the sandbox cannot see the host
+    if (!json) return usage_error("replay", "cannot write " + vm["json"].as<std::string>());
+  }
+  const Program& program = std::get<Program>(parsed);
+  SequentialOptions options;
+  options.op_deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  return run_in_sandbox(target, [&](const SandboxEnv& env) {
+    History history;
+    std::string why = run_sequential(program, env, options, history, [&history](const Event& ev) {
+      std::cout << describe(history.op_of(ev), ev) << "\n";
+    });
+    if (!why.empty()) {
+      std::cerr << "nameifuzz replay: io_uring unavailable: " << why << "\n";
+      return kExitUsage;
+    }
+    if (json.is_open()) {
+      write_history(json, history);
+      json.flush();
+    }
+    std::cout << history.events.size() << " ops replayed on " << target << "\n";
+    return kExitOk;
+  });
+}
+
+}  // namespace
+
+Command replay_command() {
+  return {"replay", "run a reproducer's ops one by one on a fresh target, printing each result", "FILE",
+          [](po::options_description& desc, po::positional_options_description& pos) {
+            desc.add_options()
+                ("file", po::value<std::string>()->required(), "the .nfz reproducer")
+                ("target", po::value<std::string>()->default_value("tmpfs"), "filesystem to run on: tmpfs")
+                ("json", po::value<std::string>(), "also write the History as JSON lines to this file")
+                ("deadline-ms", po::value<int64_t>()->default_value(2000), "an op still running after this is reported hung");
+            pos.add("file", 1);
+          },
+          replay};
+}
+
+}  // namespace nfz::cli

@@ -1,0 +1,35 @@
+// Subcommands of the one `nameifuzz` binary. Each lives in cli/cmd_<name>.cpp and is
+// listed once in the table in cli/commands.cpp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace nfz::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes of every subcommand (DESIGN §8).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFinding = 1;
+inline constexpr int kExitUsage = 2;  // usage, input or environment error
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;  // operands after the name, e.g. "FILE"
+  // Adds the command's options and positional operands.
+  std::function<void(po::options_description&, po::positional_options_description&)> declare;
+  std::function<int(const po::variables_map&)> run;
+};
+
+const std::vector<Command>& commands();
+
+// One-line error on stderr, "nameifuzz NAME: message"; returns kExitUsage.
+int usage_error(std::string_view command, std::string_view message);
+
+}  // namespace nfz::cli

@@ -1,0 +1,16 @@
+#include "cli/command.hpp"
+
+namespace nfz::cli {
+
+Command fmt_command();
+Command replay_command();
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      fmt_command(),
+      replay_command(),
+  };
+  return table;
+}
+
+}  // namespace nfz::cli

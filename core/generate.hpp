@@ -1,0 +1,116 @@
+// rapidcheck generators for ops and Programs: the property tests, `nameifuzz diff` and the
+// stress loop all draw programs from these, over the same alphabet as the byte decoder.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include "core/alphabet.hpp"
+#include "core/program.hpp"
+
+namespace nfz::gen {
+
+inline rc::Gen<std::string> path() {
+  return rc::gen::exec([] {
+    auto depth = *rc::gen::inRange(1, 4);
+    std::string p = *rc::gen::element(false, false, false, true) ? "/" : "";
+    for (int i = 0; i < depth; ++i) {
+      if (i) p += '/';
+      bool long_name = *rc::gen::weightedElement<bool>({{30, false}, {1, true}});
+      p += long_name ? std::string_view(kLongComponent) : *rc::gen::elementOf(kComponents);
+    }
+    if (*rc::gen::weightedElement<bool>({{6, false}, {1, true}})) p += '/';
+    return p;
+  });
+}
+
+inline rc::Gen<uint32_t> bits_of(std::span<const uint32_t> choices) {
+  std::vector<uint32_t> all(choices.begin(), choices.end());
+  return rc::gen::map(rc::gen::container<std::vector<uint32_t>>(rc::gen::elementOf(all)),
+                      [](const std::vector<uint32_t>& picked) {
+                        uint32_t bits = 0;
+                        for (auto b : picked) bits |= b;
+                        return bits;
+                      });
+}
+
+inline rc::Gen<Issue> issue_for(OpKind kind) {
+  return rc::gen::exec([kind] {
+    Issue issue;
+    if (is_harness_action(kind) || kind == OpKind::kMknod) return issue;
+    issue.via = *rc::gen::element(Via::kSyscall, Via::kUring, Via::kUringAsync);
+    if (issue.via == Via::kSyscall) return issue;
+    issue.link = *rc::gen::weightedElement<bool>({{4, false}, {1, true}});
+    if (kind == OpKind::kOpen || kind == OpKind::kClose)
+      issue.fixed = *rc::gen::weightedElement<bool>({{4, false}, {1, true}});
+    return issue;
+  });
+}
+
+inline void fill_open(Op& op) {
+  op.flags = *rc::gen::element<uint32_t>(O_RDONLY, O_WRONLY, O_RDWR) | *bits_of(kOpenFlagBits);
+  op.openat2 = *rc::gen::arbitrary<bool>();
+  if (op.openat2) {
+    static constexpr std::array<uint32_t, 6> kResolve = {RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS,
+        RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED};
+    op.resolve = *bits_of(kResolve);
+  }
+  auto slot = rc::gen::inRange<int>(0, kSlotCount);
+  if (*rc::gen::weightedElement<bool>({{5, false}, {1, true}})) op.dirfd = static_cast<int8_t>(*slot);
+  op.fd = *rc::gen::weightedElement<bool>({{1, false}, {3, true}}) ? static_cast<int8_t>(*slot) : kNoSlot;
+  if (op.flags & (O_CREAT | O_TMPFILE)) op.mode = *rc::gen::elementOf(kModes);
+  op.path = *path();
+}
+
+inline rc::Gen<Op> op_of_kind(OpKind kind) {
+  return rc::gen::exec([kind] {
+    Op op;
+    op.kind = kind;
+    op.issue = *issue_for(kind);
+    switch (kind) {
+      case OpKind::kOpen: fill_open(op); break;
+      case OpKind::kClose: op.fd = static_cast<int8_t>(*rc::gen::inRange<int>(0, kSlotCount)); break;
+      case OpKind::kMkdir: op.mode = *rc::gen::elementOf(kModes); op.path = *path(); break;
+      case OpKind::kRmdir:
+      case OpKind::kUnlink: op.path = *path(); break;
+      case OpKind::kRename:
+        op.flags = *rc::gen::element<uint32_t>(0, 0, kRenameNoreplace, kRenameExchange, kRenameWhiteout);
+        [[fallthrough]];
+      case OpKind::kSymlink:
+      case OpKind::kLink: op.path = *path(); op.path2 = *path(); break;
+      case OpKind::kMknod:
+        op.mode = *rc::gen::elementOf(kNodeTypes) | *rc::gen::elementOf(kModes);
+        if ((op.mode & S_IFMT) == S_IFCHR) op.major = kCharMajor, op.minor = kCharMinor;
+        op.path = *path();
+        break;
+      case OpKind::kStatx: op.flags = *rc::gen::element<uint32_t>(0, AT_SYMLINK_NOFOLLOW); op.path = *path(); break;
+      case OpKind::kDropCaches: op.arg = *rc::gen::inRange<uint32_t>(1, 4); break;
+      case OpKind::kSleep: op.arg = *rc::gen::inRange<uint32_t>(0, 2000); break;
+      case OpKind::kRevalidate: break;
+    }
+    if (kind == OpKind::kOpen && op.fd == kNoSlot) op.issue.fixed = false;
+    return op;
+  });
+}
+
+// Namespace-changing and open ops dominate; harness actions are rare.
+inline rc::Gen<Op> op() {
+  return rc::gen::mapcat(
+      rc::gen::weightedElement<OpKind>({{8, OpKind::kOpen}, {3, OpKind::kClose}, {4, OpKind::kMkdir},
+                                        {2, OpKind::kRmdir}, {3, OpKind::kUnlink}, {3, OpKind::kRename},
+                                        {2, OpKind::kSymlink}, {2, OpKind::kLink}, {1, OpKind::kMknod},
+                                        {2, OpKind::kStatx}, {1, OpKind::kDropCaches},
+                                        {1, OpKind::kRevalidate}, {1, OpKind::kSleep}}),
+      op_of_kind);
+}
+
+inline rc::Gen<Program> program(int max_threads = 4) {
+  return rc::gen::exec([max_threads] {
+    Program p;
+    p.setup = *rc::gen::container<std::vector<Op>>(op());
+    int n = *rc::gen::inRange(1, max_threads + 1);
+    for (int t = 0; t < n; ++t) p.threads.push_back(*rc::gen::container<std::vector<Op>>(op()));
+    return p;
+  });
+}
+
+}  // namespace nfz::gen

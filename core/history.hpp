@@ -1,0 +1,56 @@
+// A History: what each op of a run did, with call and return times (DESIGN §3).
+// Serialized as JSON lines (docs/FORMAT.md): a header line, then one line per op.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/program.hpp"
+#include "core/text.hpp"
+
+namespace nfz {
+
+// How the op actually reached the kernel, as far as the executor could tell.
+enum class Completion : uint8_t {
+  kSyscall,  // a plain system call
+  kInline,   // io_uring, completed during the submitting io_uring_enter
+  kPunted,   // io_uring, completed later (an io-wq worker, or task work)
+  kUnknown,  // io_uring, not observed
+  kHung,     // never returned within its deadline
+};
+
+inline constexpr int kSetupThread = -1;
+
+struct Event {
+  int32_t thread = 0;      // kSetupThread for setup ops
+  uint32_t index = 0;      // position in its thread (or in setup)
+  int64_t call_ns = 0;     // CLOCK_MONOTONIC before the submission
+  int64_t return_ns = -1;  // CLOCK_MONOTONIC after the completion; -1: never returned
+  int32_t result = 0;      // >= 0 the syscall's return value, < 0 -errno
+  uint64_t dev = 0, ino = 0;  // identity of the inode an open/statx reached (0 if none)
+  Completion how = Completion::kSyscall;
+  uint32_t nvcsw = 0;      // submitter's voluntary context switches during the issue
+
+  bool returned() const { return return_ns >= 0; }
+  bool operator==(const Event&) const = default;
+};
+
+struct History {
+  std::string target;                    // "tmpfs", "ext4", ...
+  std::vector<std::vector<Op>> ops;      // ops[thread + 1]: ops[0] is setup
+  std::vector<Event> events;             // in the order they were recorded
+
+  const Op& op_of(const Event& e) const { return ops[e.thread + 1][e.index]; }
+  bool operator==(const History&) const = default;
+};
+
+std::string_view completion_name(Completion c);
+
+// History <-> JSON lines. The reader checks every line and names file:line on error.
+void write_history(std::ostream& out, const History& history);
+Parsed<History> read_history(std::string_view text, std::string_view file);
+Parsed<History> read_history_file(const std::string& path);
+
+}  // namespace nfz

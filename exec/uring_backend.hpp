@@ -1,0 +1,46 @@
+// Runs ops through io_uring (liburing): inline, IOSQE_ASYNC, linked chains, and
+// fixed-file slots (register N is direct descriptor N).
+#pragma once
+
+#include <array>
+#include <span>
+#include <string>
+
+#include <liburing.h>
+#include <linux/openat2.h>
+
+#include "core/history.hpp"
+#include "exec/fd_table.hpp"
+
+namespace nfz {
+
+inline constexpr size_t kMaxChain = 64;
+
+class UringRing {
+ public:
+  UringRing() = default;
+  UringRing(const UringRing&) = delete;
+  UringRing& operator=(const UringRing&) = delete;
+  ~UringRing();
+
+  // Returns why the ring could not be set up (io_uring disabled, old kernel), or "".
+  std::string init();
+
+  // Submits `chain` (each op but the last linked to the next) with one submit-only
+  // io_uring_enter, then reaps its completions. An op whose completion is there when
+  // the submit returns completed inline; any other was punted. Ops still pending after
+  // `deadline_ns` are cancelled and recorded as hung.
+  void run_chain(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
+
+ private:
+  void prep(const Op& op, size_t index, bool link_next, const FdTable& fds);
+  void reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
+  void finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev);
+
+  io_uring ring_{};
+  bool ready_ = false;
+  std::array<open_how, kMaxChain> how_{};        // openat2 reads it at submission
+  std::array<struct statx, kMaxChain> statx_{};  // statx writes it at completion
+};
+
+}  // namespace nfz
