@@ -48,7 +48,7 @@ void decode_open(ByteReader& in, Op& op) {
   if (op.openat2) op.resolve = in.next() & kResolveMask;
   if (shape & 0x40) op.dirfd = decode_slot(in, false);
   op.fd = decode_slot(in, true);
-  if (op.flags & (O_CREAT | O_TMPFILE)) op.mode = in.pick(kModes);
+  if (creates_file(op.flags)) op.mode = in.pick(kModes);
   op.path = decode_path(in);
 }
 

@@ -2,6 +2,9 @@
 // stress loop all draw programs from these, over the same alphabet as the byte decoder.
 #pragma once
 
+#include <span>
+#include <vector>
+
 #include <rapidcheck.h>
 
 #include "core/alphabet.hpp"
@@ -57,7 +60,7 @@ inline void fill_open(Op& op) {
   auto slot = rc::gen::inRange<int>(0, kSlotCount);
   if (*rc::gen::weightedElement<bool>({{5, false}, {1, true}})) op.dirfd = static_cast<int8_t>(*slot);
   op.fd = *rc::gen::weightedElement<bool>({{1, false}, {3, true}}) ? static_cast<int8_t>(*slot) : kNoSlot;
-  if (op.flags & (O_CREAT | O_TMPFILE)) op.mode = *rc::gen::elementOf(kModes);
+  if (creates_file(op.flags)) op.mode = *rc::gen::elementOf(kModes);
   op.path = *path();
 }
 

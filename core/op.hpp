@@ -80,6 +80,12 @@ struct Op {
   bool operator==(const Op&) const = default;
 };
 
+// Whether open flags make a file: O_CREAT, or all bits of O_TMPFILE (which contains
+// O_DIRECTORY, so testing any of its bits would take every O_DIRECTORY open for one).
+constexpr bool creates_file(uint32_t flags) {
+  return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 // The syscall-like name an op prints as ("open", "openat2", "renameat2", ...).
 std::string_view op_name(const Op& op);
 

@@ -265,7 +265,7 @@ void parse_args(LineParser& p, Op& op, std::string_view name) {
       op.path = path(); comma();
       op.flags = p.flags("statx flag", [](std::string_view n) { return flag_by_name(n, statx_flag_names()); });
       return;
-    case OpKind::kDropCaches: op.arg = static_cast<uint32_t>(p.number("1, 2 or 3", 3)); return;
+    case OpKind::kDropCaches: op.arg = static_cast<uint32_t>(p.number("drop_caches level (1, 2 or 3)", 3)); return;
     case OpKind::kSleep: op.arg = static_cast<uint32_t>(p.number("microseconds", kMaxSleepMicros)); return;
     case OpKind::kRevalidate: return;
   }
@@ -295,15 +295,20 @@ const OpSpelling* spelling(std::string_view name) {
 
 Issue parse_issue(LineParser& p) {
   Issue issue;
+  auto bad_word = [](size_t col, std::string_view word, std::string_view what) {
+    throw Failure{col, "expected " + std::string(what) + ", found " + excerpt(word)};
+  };
+  size_t col = p.column();
   std::string_view via = p.ident("syscall, uring or uring-async");
   if (via == "uring") issue.via = Via::kUring;
   else if (via == "uring-async") issue.via = Via::kUringAsync;
-  else if (via != "syscall") p.expected("syscall, uring or uring-async");
+  else if (via != "syscall") bad_word(col, via, "syscall, uring or uring-async");
   while (!p.accept(']')) {
+    col = p.column();
     std::string_view word = p.ident("link, fixed or ']'");
     if (word == "link" && !issue.link) issue.link = true;
     else if (word == "fixed" && !issue.fixed) issue.fixed = true;
-    else p.expected("link, fixed or ']'");
+    else bad_word(col, word, "link, fixed or ']'");
   }
   return issue;
 }

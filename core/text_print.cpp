@@ -22,7 +22,7 @@ std::string open_args(const Op& op) {
   std::string args;
   if (op.dirfd != kNoSlot) args += slot(op.dirfd) + ", ";
   args += quote(op.path) + ", " + format_open_flags(op.flags);
-  bool creates = op.flags & (O_CREAT | O_TMPFILE);
+  bool creates = creates_file(op.flags);
   if (op.openat2)
     args += ", " + format_mode(op.mode) + ", " + format_flags(op.resolve, resolve_flag_names());
   else if (op.mode != 0 || creates)
