@@ -1,0 +1,147 @@
+#include "exec/fuse/observer_fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+#include <ctime>
+#include <sys/mount.h>
+#include <vector>
+
+#include "exec/fuse/observer_state.hpp"
+
+namespace nfz::fuse {
+namespace {
+
+int64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// splitmix64: a fault decision depends on (seed, op, name, occurrence), not on timing,
+// so that a reproducer's faults repeat however its threads interleave.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+Recorder::Recorder(fuse_req_t req, FuseOp op, uint64_t parent, const char* name)
+    : state_(*static_cast<State*>(fuse_req_userdata(req))) {
+  r_.op = op;
+  r_.parent = parent;
+  if (name) r_.name = name;
+  r_.tid = fuse_req_ctx(req)->pid;
+  r_.recv_ns = now_ns();
+  const FaultRule& rule = state_.options.faults[static_cast<int>(op)];
+  if (rule.latency_max_us == 0 && rule.error_permille == 0) return;
+  uint64_t occurrence;
+  {
+    std::lock_guard lock(state_.mu);
+    occurrence = state_.occurrences[{static_cast<int>(op), r_.name}]++;
+  }
+  uint64_t h = mix(state_.options.seed ^ mix(static_cast<uint64_t>(op) << 32 ^ std::hash<std::string>{}(r_.name)) ^ occurrence);
+  if (rule.latency_max_us > 0) {
+    uint32_t span = rule.latency_max_us - rule.latency_min_us + 1;
+    uint64_t us = rule.latency_min_us + h % span;
+    timespec ts{static_cast<time_t>(us / 1'000'000), static_cast<long>(us % 1'000'000 * 1000)};
+    nanosleep(&ts, nullptr);
+  }
+  if (rule.error && (mix(h) % 1000) < rule.error_permille) injected_ = rule.error;
+}
+
+void Recorder::record(int error) {
+  r_.error = error;
+  r_.reply_ns = r_.op == FuseOp::kForget ? r_.recv_ns : now_ns();
+  state_.trace.requests.push_back(std::move(r_));
+}
+
+bool observer_options_by_name(std::string_view name, ObserverOptions& out) {
+  out = ObserverOptions{};
+  std::string_view base = name.substr(0, name.find('+'));
+  std::string_view extra = base.size() < name.size() ? name.substr(base.size() + 1) : "";
+  if (base == "strict") out.caching = FuseCaching::kStrict;
+  else if (base == "churn") out.caching = FuseCaching::kChurn;
+  else if (base == "nocreate") out.no_create = true;
+  else return false;
+  if (extra == "latency") {
+    for (auto& rule : out.faults) rule.latency_max_us = 2000;
+    out.faults[static_cast<int>(FuseOp::kForget)] = {};  // FORGET has no reply to delay
+  } else if (!extra.empty()) {
+    return false;
+  }
+  return true;
+}
+
+ObserverFs::ObserverFs() : state_(std::make_unique<State>()) {}
+ObserverFs::~ObserverFs() { unmount(); }
+
+std::string ObserverFs::mount(const std::string& mountpoint, const ObserverOptions& options) {
+  state_->options = options;
+  state_->trace.caching = options.caching;
+  // We mount ourselves (as root, no fusermount3) and hand libfuse the open device as
+  // "/dev/fd/N", its convention for "already mounted on this fd".
+  int dev = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+  if (dev < 0) return std::string("open /dev/fuse: ") + strerror(errno);
+  std::string data = "fd=" + std::to_string(dev) + ",rootmode=40000,user_id=0,group_id=0,default_permissions";
+  if (::mount("nameifuzz-fuse", mountpoint.c_str(), "fuse.nameifuzz", MS_NOSUID, data.c_str()) != 0) {
+    std::string why = std::string("mount fuse at ") + mountpoint + ": " + strerror(errno);
+    close(dev);
+    return why;
+  }
+  std::vector<const char*> argv = {"nameifuzz"};
+  fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  state_->session = fuse_session_new(&args, &observer_ops(), sizeof(fuse_lowlevel_ops), state_.get());
+  std::string fd_path = "/dev/fd/" + std::to_string(dev);
+  if (!state_->session || fuse_session_mount(state_->session, fd_path.c_str()) != 0) {
+    if (state_->session) fuse_session_destroy(state_->session);
+    state_->session = nullptr;
+    umount2(mountpoint.c_str(), MNT_DETACH);
+    close(dev);
+    return "fuse_session_mount failed";
+  }
+  mountpoint_ = mountpoint;
+  state_->loop = std::thread([s = state_.get()] {
+    fuse_loop_config* config = fuse_loop_cfg_create();
+    fuse_loop_cfg_set_max_threads(config, s->options.max_threads);
+    fuse_loop_cfg_set_idle_threads(config, s->options.max_threads);
+    fuse_session_loop_mt(s->session, config);
+    fuse_loop_cfg_destroy(config);
+  });
+  return {};
+}
+
+void ObserverFs::unmount() {
+  if (!state_->session) return;
+  fuse_session_exit(state_->session);
+  // Unmounting aborts the connection: the loop's reads fail with ENODEV and it returns.
+  umount2(mountpoint_.c_str(), MNT_DETACH);
+  if (state_->loop.joinable()) state_->loop.join();
+  fuse_session_destroy(state_->session);
+  state_->session = nullptr;
+}
+
+int ObserverFs::invalidate_all() {
+  std::vector<std::pair<uint64_t, std::string>> entries;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->ns.for_each_entry([&entries](uint64_t parent, const std::string& name) { entries.emplace_back(parent, name); });
+  }
+  int done = 0;
+  for (const auto& [parent, name] : entries)
+    if (fuse_lowlevel_notify_inval_entry(state_->session, parent, name.c_str(), name.size()) == 0) ++done;
+  return done;
+}
+
+FuseTrace ObserverFs::take_trace() {
+  std::lock_guard lock(state_->mu);
+  FuseTrace out{state_->trace.caching, std::move(state_->trace.requests)};
+  state_->trace.requests.clear();
+  return out;
+}
+
+}  // namespace nfz::fuse

@@ -1,0 +1,50 @@
+// Internal to the observer: the state its libfuse callbacks share, and the recorder
+// that turns each request into a FuseRequest of the trace.
+#pragma once
+
+#include <fuse_lowlevel.h>
+
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "exec/fuse/observer_fs.hpp"
+#include "exec/fuse/observer_namespace.hpp"
+
+namespace nfz::fuse {
+
+struct ObserverFs::State {
+  ObserverOptions options;
+  std::mutex mu;  // guards ns, trace and occurrences
+  ObserverNamespace ns;
+  FuseTrace trace;
+  std::map<std::pair<int, std::string>, uint64_t> occurrences;  // (op, name) -> requests so far
+  fuse_session* session = nullptr;
+  std::thread loop;
+
+  double timeout() const { return options.caching == FuseCaching::kStrict ? 365.0 * 86400 : 0.0; }
+};
+
+using State = ObserverFs::State;
+
+// One request from arrival to answer. The constructor stamps arrival and the requesting
+// thread, then sleeps any injected latency (without holding the state's lock).
+class Recorder {
+ public:
+  Recorder(fuse_req_t req, FuseOp op, uint64_t parent, const char* name);
+  State& state() const { return state_; }
+  FuseRequest& request() { return r_; }
+  // The errno the fault plan injects for this request, or 0.
+  int injected() const { return injected_; }
+  // Stamps the answer time and appends the request to the trace; the caller holds mu.
+  void record(int error);
+
+ private:
+  State& state_;
+  FuseRequest r_;
+  int injected_ = 0;
+};
+
+const fuse_lowlevel_ops& observer_ops();
+
+}  // namespace nfz::fuse
