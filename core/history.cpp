@@ -76,6 +76,13 @@ void read_header(const json& j, History& h) {
   if (j.value("version", 0) != kVersion) throw BadLine{"unsupported version (this nameifuzz reads 1)"};
   auto t = j.find("target");
   h.target = t != j.end() && t->is_string() ? t->get<std::string>() : "";
+  if (auto tids = j.find("tids"); tids != j.end()) {
+    if (!tids->is_array()) throw BadLine{"\"tids\" must be an array of thread ids"};
+    for (const auto& tid : *tids) {
+      if (!tid.is_number_integer()) throw BadLine{"\"tids\" must be an array of thread ids"};
+      h.tids.push_back(tid.get<int32_t>());
+    }
+  }
 }
 
 // Events name their op as text; ops of a thread must come with consecutive indexes.
@@ -112,10 +119,10 @@ Event read_event(const json& j, History& h, std::string_view file, size_t line_n
 std::string_view completion_name(Completion c) { return kCompletionNames[static_cast<int>(c)]; }
 
 void write_history(std::ostream& out, const History& h) {
-  out << json{{"format", kFormat}, {"version", kVersion}, {"target", h.target},
-              {"threads", h.ops.empty() ? 0 : h.ops.size() - 1}}
-             .dump()
-      << '\n';
+  json header = {{"format", kFormat}, {"version", kVersion}, {"target", h.target},
+                 {"threads", h.ops.empty() ? 0 : h.ops.size() - 1}};
+  if (!h.tids.empty()) header["tids"] = h.tids;
+  out << header.dump() << '\n';
   for (const Event& e : h.events) out << event_json(h, e).dump() << '\n';
 }
 

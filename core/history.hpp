@@ -41,8 +41,12 @@ struct History {
   std::string target;                    // "tmpfs", "ext4", ...
   std::vector<std::vector<Op>> ops;      // ops[thread + 1]: ops[0] is setup
   std::vector<Event> events;             // in the order they were recorded
+  std::vector<int32_t> tids;             // tids[thread + 1]: the thread that issued its ops (empty: unknown)
 
   const Op& op_of(const Event& e) const { return ops[e.thread + 1][e.index]; }
+  int32_t tid_of(const Event& e) const {
+    return static_cast<size_t>(e.thread + 1) < tids.size() ? tids[e.thread + 1] : 0;
+  }
   bool operator==(const History&) const = default;
 };
 

@@ -30,8 +30,8 @@ struct Change {
 
 }  // namespace
 
-FuseOracleResult check_lookup_balance(const FuseTrace& trace, bool quiescent) {
-  FuseOracleResult result;
+OracleResult check_lookup_balance(const FuseTrace& trace, bool quiescent) {
+  OracleResult result;
   std::vector<Change> changes;
   for (const auto& r : trace.requests) {
     if (is_entry_reply(r)) changes.push_back({r.reply_ns, r.node, 1});

@@ -67,8 +67,8 @@ std::string describe(const FuseRequest& r) {
 
 }  // namespace
 
-FuseOracleResult check_lookup_single(const FuseTrace& trace) {
-  FuseOracleResult result;
+OracleResult check_lookup_single(const FuseTrace& trace) {
+  OracleResult result;
   std::map<NameKey, std::vector<const FuseRequest*>> by_name;
   std::vector<NameKey> keys;
   for (const auto& r : trace.requests) {

@@ -8,8 +8,8 @@
 
 namespace nfz::oracles {
 
-FuseOracleResult check_negative_fresh(const FuseTrace& trace) {
-  FuseOracleResult result;
+OracleResult check_negative_fresh(const FuseTrace& trace) {
+  OracleResult result;
   for (const auto& r : trace.requests) {
     if (r.op != FuseOp::kCreate && r.op != FuseOp::kMknod && r.op != FuseOp::kMkdir) continue;
     ++result.checks;

@@ -11,6 +11,7 @@ namespace {
 History sample() {
   History h;
   h.target = "tmpfs";
+  h.tids = {100, 100, 101};
   auto op = [](const char* line) { return std::get<Op>(parse_op(line, "t", 1)); };
   h.ops = {{op("mkdir(\"a\", 0755)")},
            {op("f0 = open(\"a/f\", O_RDWR|O_CREAT, 0644) [uring]"), op("close(f0)")},
