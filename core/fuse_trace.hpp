@@ -46,5 +46,7 @@ struct FuseTrace {
 };
 
 std::string_view fuse_op_name(FuseOp op);
+// "LOOKUP" -> FuseOp::kLookup; kOther for an unknown name.
+FuseOp fuse_op_by_name(std::string_view name);
 
 }  // namespace nfz

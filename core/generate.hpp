@@ -2,6 +2,7 @@
 // stress loop all draw programs from these, over the same alphabet as the byte decoder.
 #pragma once
 
+#include <cerrno>
 #include <span>
 #include <vector>
 
@@ -106,9 +107,29 @@ inline rc::Gen<Op> op() {
       op_of_kind);
 }
 
+inline rc::Gen<FuseFault> fuse_fault() {
+  return rc::gen::exec([] {
+    FuseFault f;
+    f.op = *rc::gen::element(FuseOp::kLookup, FuseOp::kCreate, FuseOp::kOpen, FuseOp::kGetattr, FuseOp::kMkdir,
+                             FuseOp::kRename, FuseOp::kUnlink);
+    if (*rc::gen::arbitrary<bool>()) {
+      f.kind = FuseFault::Kind::kLatency;
+      f.min_us = *rc::gen::inRange<uint32_t>(0, 1000);
+      f.max_us = f.min_us + *rc::gen::inRange<uint32_t>(0, 5000);
+    } else {
+      f.kind = FuseFault::Kind::kError;
+      f.error = *rc::gen::element(EIO, ESTALE, ENOENT, EINTR);
+      f.permille = *rc::gen::inRange<uint32_t>(0, 1001);
+    }
+    return f;
+  });
+}
+
 inline rc::Gen<Program> program(int max_threads = 4) {
   return rc::gen::exec([max_threads] {
     Program p;
+    if (*rc::gen::weightedElement<bool>({{4, false}, {1, true}}))
+      p.faults = *rc::gen::container<std::vector<FuseFault>>(fuse_fault());
     p.setup = *rc::gen::container<std::vector<Op>>(op());
     int n = *rc::gen::inRange(1, max_threads + 1);
     for (int t = 0; t < n; ++t) p.threads.push_back(*rc::gen::container<std::vector<Op>>(op()));

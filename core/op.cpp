@@ -1,4 +1,5 @@
 #include "core/op.hpp"
+#include "core/program.hpp"
 
 #include <string>
 
@@ -119,6 +120,20 @@ std::string validate_op(const Op& op) {
   if (auto e = validate_path(op.path2); !e.empty()) return e;
   if (!unused_fields_clear(op)) return "field set that this op does not use";
   return validate_fields(op);
+}
+
+std::string validate_fault(const FuseFault& f) {
+  if (static_cast<int>(f.op) >= kFuseOpCount - 1) return "unknown FUSE request type";
+  if (f.kind == FuseFault::Kind::kLatency) {
+    if (f.error || f.permille) return "a latency fault has no errno";
+    if (f.min_us > f.max_us) return "latency minimum above its maximum";
+    if (f.max_us > kMaxFaultLatencyUs) return "latency longer than 10 s";
+    return {};
+  }
+  if (f.min_us || f.max_us) return "an error fault has no latency";
+  if (f.error <= 0 || f.error >= 4096) return "errno out of range";
+  if (f.permille > 1000) return "more than 1000 per mille";
+  return {};
 }
 
 }  // namespace nfz

@@ -27,6 +27,7 @@ template <typename T>
 using Parsed = std::variant<T, ParseError>;
 
 std::string print_op(const Op& op);
+std::string print_fault(const FuseFault& fault);
 std::string print_program(const Program& program);
 
 // `file` only names the input in errors.

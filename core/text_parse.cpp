@@ -343,10 +343,44 @@ Op parse_op_line(LineParser& p) {
   return op;
 }
 
+// ---- FUSE faults -----------------------------------------------------------------------
+
+// latency(OP, MIN_US, MAX_US) or error(OP, ERRNO, PERMILLE)
+FuseFault parse_fault_line(LineParser& p) {
+  FuseFault f;
+  size_t start = p.column();
+  std::string_view kind = p.ident("latency or error");
+  if (kind == "error") f.kind = FuseFault::Kind::kError;
+  else if (kind != "latency") throw Failure{start, "expected latency or error, found " + excerpt(kind)};
+  p.expect('(');
+  size_t op_col = p.column();
+  std::string_view op = p.ident("a FUSE request type (LOOKUP, CREATE, ...)");
+  f.op = fuse_op_by_name(op);
+  if (f.op == FuseOp::kOther) throw Failure{op_col, "unknown FUSE request type " + excerpt(op)};
+  p.expect(',');
+  if (f.kind == FuseFault::Kind::kLatency) {
+    f.min_us = static_cast<uint32_t>(p.number("microseconds", kMaxFaultLatencyUs));
+    p.expect(',');
+    f.max_us = static_cast<uint32_t>(p.number("microseconds", kMaxFaultLatencyUs));
+  } else {
+    size_t err_col = p.column();
+    std::string_view name = p.ident("an errno name (EIO, ESTALE, ...)");
+    auto err = errno_by_name(name);
+    if (!err || *err >= 4096) throw Failure{err_col, "unknown errno " + excerpt(name)};
+    f.error = *err;
+    p.expect(',');
+    f.permille = static_cast<uint32_t>(p.number("per mille (0..1000)", 1000));
+  }
+  p.expect(')');
+  p.expect_end();
+  if (std::string why = validate_fault(f); !why.empty()) throw Failure{start, why};
+  return f;
+}
+
 // ---- program ---------------------------------------------------------------------------
 
 struct Section {
-  bool is_setup;
+  enum Kind { kFaults, kSetup, kThread } kind;
   size_t thread;
 };
 
@@ -354,11 +388,11 @@ std::optional<Section> parse_section(LineParser& p, size_t threads_so_far) {
   if (!p.peek_ident()) return std::nullopt;
   LineParser probe = p;
   std::string_view word = probe.ident("");
-  if (word == "setup" && probe.peek(':')) {
+  if ((word == "setup" || word == "faults") && probe.peek(':')) {
     probe.expect(':');
     probe.expect_end();
     p = probe;
-    return Section{true, 0};
+    return Section{word == "setup" ? Section::kSetup : Section::kFaults, 0};
   }
   if (word != "thread") return std::nullopt;
   size_t col = probe.column();
@@ -368,7 +402,7 @@ std::optional<Section> parse_section(LineParser& p, size_t threads_so_far) {
   probe.expect(':');
   probe.expect_end();
   p = probe;
-  return Section{false, n};
+  return Section{Section::kThread, n};
 }
 
 }  // namespace
@@ -387,7 +421,7 @@ Parsed<Op> parse_op(std::string_view line, std::string_view file, size_t line_no
 Parsed<Program> parse_program(std::string_view text, std::string_view file) {
   Program program;
   std::vector<Op>* current = nullptr;
-  bool seen_header = false, seen_setup = false;
+  bool seen_header = false, seen_setup = false, seen_faults = false, in_faults = false;
   size_t ops = 0, line_no = 0;
   auto error = [&](size_t col, std::string msg) {
     return ParseError{std::string(file), line_no, col, std::move(msg)};
@@ -416,18 +450,24 @@ Parsed<Program> parse_program(std::string_view text, std::string_view file) {
         continue;
       }
       if (auto section = parse_section(p, program.threads.size())) {
-        if (section->is_setup) {
-          if (seen_setup || !program.threads.empty())
-            return error(1, "setup: must come once, before the threads");
-          seen_setup = true;
-          current = &program.setup;
-        } else {
-          current = &program.threads.emplace_back();
-        }
+        in_faults = section->kind == Section::kFaults;
+        if (in_faults && (seen_faults || seen_setup || !program.threads.empty()))
+          return error(1, "faults: must come once, before setup and the threads");
+        if (section->kind == Section::kSetup && (seen_setup || !program.threads.empty()))
+          return error(1, "setup: must come once, before the threads");
+        seen_faults |= in_faults;
+        seen_setup |= section->kind == Section::kSetup;
+        current = section->kind == Section::kSetup    ? &program.setup
+                  : section->kind == Section::kThread ? &program.threads.emplace_back()
+                                                      : nullptr;
+        continue;
+      }
+      if (++ops > kMaxOpsPerProgram) return error(1, "more than 1000000 ops");
+      if (in_faults) {
+        program.faults.push_back(parse_fault_line(p));
         continue;
       }
       if (!current) return error(p.column(), "expected \"setup:\" or \"thread 0:\" before the first op");
-      if (++ops > kMaxOpsPerProgram) return error(1, "more than 1000000 ops");
       current->push_back(parse_op_line(p));
     } catch (const Failure& f) {
       return error(f.column, f.message);

@@ -86,9 +86,20 @@ std::string print_op(const Op& op) {
   return line + issue_suffix(op.issue);
 }
 
+std::string print_fault(const FuseFault& f) {
+  std::string op(fuse_op_name(f.op));
+  if (f.kind == FuseFault::Kind::kLatency)
+    return "latency(" + op + ", " + std::to_string(f.min_us) + ", " + std::to_string(f.max_us) + ")";
+  return "error(" + op + ", " + errno_name(f.error) + ", " + std::to_string(f.permille) + ")";
+}
+
 std::string print_program(const Program& program) {
   std::string out(kProgramHeader);
   out += "\n";
+  if (!program.faults.empty()) {
+    out += "faults:\n";
+    for (const auto& f : program.faults) out += "  " + print_fault(f) + "\n";
+  }
   auto section = [&out](const std::string& title, const std::vector<Op>& ops) {
     out += title + ":\n";
     for (const auto& op : ops) out += "  " + print_op(op) + "\n";

@@ -60,6 +60,19 @@ void Recorder::record(int error) {
   state_.trace.requests.push_back(std::move(r_));
 }
 
+void ObserverOptions::add_faults(const std::vector<FuseFault>& program_faults) {
+  for (const FuseFault& f : program_faults) {
+    FaultRule& rule = faults[static_cast<int>(f.op)];
+    if (f.kind == FuseFault::Kind::kLatency) {
+      rule.latency_min_us = f.min_us;
+      rule.latency_max_us = f.max_us;
+    } else {
+      rule.error = f.error;
+      rule.error_permille = f.permille;
+    }
+  }
+}
+
 bool observer_options_by_name(std::string_view name, ObserverOptions& out) {
   out = ObserverOptions{};
   std::string_view base = name.substr(0, name.find('+'));

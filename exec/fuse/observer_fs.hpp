@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/fuse_trace.hpp"
+#include "core/program.hpp"
 
 namespace nfz::fuse {
 
@@ -27,6 +28,9 @@ struct ObserverOptions {
   std::array<FaultRule, kFuseOpCount> faults{};
   uint64_t seed = 1;
   unsigned max_threads = 16;  // request-serving threads: requests overlap only with several
+
+  // Applies a reproducer's faults (a later fault of the same kind and type wins).
+  void add_faults(const std::vector<FuseFault>& program_faults);
 };
 
 // Personalities by name: "strict", "churn", "nocreate" (strict without CREATE), each

@@ -52,6 +52,9 @@ TEST(FormatRoundTrip, PrintOfParseIsFixedPoint) {
 
 TEST(FormatRoundTrip, CanonicalTextOfEveryOpFamily) {
   const std::string text = R"(nameifuzz program v1
+faults:
+  latency(LOOKUP, 0, 2000)
+  error(CREATE, ESTALE, 250)
 setup:
   mkdir("d", 0755)
   f0 = open("d/f", O_RDWR|O_CREAT|O_EXCL, 0644)

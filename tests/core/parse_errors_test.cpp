@@ -57,6 +57,11 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"trailing_garbage", H + "thread 0:\n  unlink(\"a\") x\n", "t.nfz:3:15:", "expected end of line"},
         ErrorCase{"binary", std::string("\x7f" "ELF\x02\x01\x01\x00\x00", 9), "t.nfz:1:", "NUL byte"},
         ErrorCase{"mode_bits", H + "thread 0:\n  mkdir(\"a\", 0170000)\n", "t.nfz:3:3:", "mode has bits"},
+        ErrorCase{"fault_unknown_request", H + "faults:\n  latency(LOOKIN, 0, 5)\n", "t.nfz:3:11:", "unknown FUSE request type"},
+        ErrorCase{"fault_unknown_errno", H + "faults:\n  error(LOOKUP, EWHAT, 10)\n", "t.nfz:3:17:", "unknown errno"},
+        ErrorCase{"fault_permille", H + "faults:\n  error(LOOKUP, EIO, 1001)\n", "t.nfz:3:22:", "out of range"},
+        ErrorCase{"fault_after_setup", H + "setup:\nfaults:\n", "t.nfz:3:1:", "faults: must come once"},
+        ErrorCase{"fault_min_above_max", H + "faults:\n  latency(OPEN, 9, 2)\n", "t.nfz:3:3:", "minimum above"},
         ErrorCase{"access_mode_3", H + "thread 0:\n  open(\"a\", O_WRONLY|O_RDWR)\n", "t.nfz:3:3:", "access mode 3"}),
     [](const auto& info) { return std::string(info.param.name); });
 
