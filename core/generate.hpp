@@ -10,6 +10,7 @@
 
 #include "core/alphabet.hpp"
 #include "core/program.hpp"
+#include "core/text.hpp"
 
 namespace nfz::gen {
 
@@ -133,6 +134,85 @@ inline rc::Gen<Program> program(int max_threads = 4) {
     p.setup = *rc::gen::container<std::vector<Op>>(op());
     int n = *rc::gen::inRange(1, max_threads + 1);
     for (int t = 0; t < n; ++t) p.threads.push_back(*rc::gen::container<std::vector<Op>>(op()));
+    return p;
+  });
+}
+
+// Programs for the NOBLOCK oracles: they make sleeping likely where it must not happen.
+// Setup builds a deep tree and a chain of symlinks through it; the threads mix
+// RESOLVE_CACHED opens and inline io_uring opens of deep paths with renames of the
+// paths' components (seqcount retries in the RCU walk), cache drops (cold dentries and
+// inodes) and creates in the same directories (i_rwsem contention).
+inline const std::vector<std::string>& deep_paths() {
+  static const std::vector<std::string> paths = {
+      "a/b/c/d/f", "a/b/c/d", "s3/f", "s2/d/f", "/s1/c/d/f", "a/b/c/../c/d/f", "a/b/x/d/f", "a/b/c/d/g"};
+  return paths;
+}
+
+inline Program nonblock_setup() {
+  Program p;
+  auto add = [&p](const char* line) { p.setup.push_back(std::get<Op>(parse_op(line, "nonblock_setup", 0))); };
+  add("mkdir(\"a\", 0755)");
+  add("mkdir(\"a/b\", 0755)");
+  add("mkdir(\"a/b/c\", 0700)");
+  add("mkdir(\"a/b/c/d\", 0755)");
+  add("f0 = open(\"a/b/c/d/f\", O_WRONLY|O_CREAT, 0644)");
+  add("close(f0)");
+  add("symlink(\"a/b\", \"s1\")");
+  add("symlink(\"s1/c\", \"s2\")");
+  add("symlink(\"/s2/d\", \"s3\")");
+  return p;
+}
+
+inline rc::Gen<Op> nonblock_op() {
+  return rc::gen::exec([] {
+    std::string path = *rc::gen::elementOf(deep_paths());
+    int pick = *rc::gen::weightedElement<int>({{6, 0}, {6, 1}, {2, 2}, {1, 3}, {2, 4}, {1, 5}});
+    Op op;
+    switch (pick) {
+      case 0:  // the walk under RESOLVE_CACHED, however issued
+        op.kind = OpKind::kOpen;
+        op.openat2 = true;
+        op.resolve = RESOLVE_CACHED;
+        op.flags = *rc::gen::element<uint32_t>(O_RDONLY, O_RDONLY | O_DIRECTORY, O_RDONLY | O_PATH);
+        op.issue.via = *rc::gen::element(Via::kSyscall, Via::kUring);
+        break;
+      case 1:  // an inline io_uring open: LOOKUP_CACHED first, punt on -EAGAIN
+        op.kind = OpKind::kOpen;
+        op.flags = *rc::gen::element<uint32_t>(O_RDONLY, O_RDONLY | O_DIRECTORY, O_RDONLY | O_NOFOLLOW);
+        op.issue.via = Via::kUring;
+        break;
+      case 2:
+        op.kind = OpKind::kRename;
+        op.path = *rc::gen::element<std::string>("a/b/c", "a/b/x");
+        op.path2 = op.path == "a/b/c" ? "a/b/x" : "a/b/c";
+        return op;
+      case 3:
+        op.kind = OpKind::kDropCaches;
+        op.arg = *rc::gen::element<uint32_t>(2, 3);
+        return op;
+      case 4:
+        op.kind = OpKind::kOpen;
+        op.flags = O_WRONLY | O_CREAT;
+        op.mode = 0644;
+        op.path = *rc::gen::element<std::string>("a/b/c/d/g", "a/b/c/d/h", "a/b/x/d/g");
+        op.issue.via = *rc::gen::element(Via::kSyscall, Via::kUring);
+        return op;
+      default:
+        op.kind = OpKind::kStatx;
+        op.issue.via = Via::kUring;
+        break;
+    }
+    op.path = path;
+    return op;
+  });
+}
+
+inline rc::Gen<Program> nonblock_program(int max_threads = 4) {
+  return rc::gen::exec([max_threads] {
+    Program p = nonblock_setup();
+    int n = *rc::gen::inRange(1, max_threads + 1);
+    for (int t = 0; t < n; ++t) p.threads.push_back(*rc::gen::container<std::vector<Op>>(nonblock_op()));
     return p;
   });
 }

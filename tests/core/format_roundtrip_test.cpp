@@ -22,6 +22,15 @@ RC_GTEST_PROP(FormatRoundTrip, ParsePrintIsIdentity, ()) {
   RC_ASSERT(std::get<Program>(back) == p);
 }
 
+RC_GTEST_PROP(FormatRoundTrip, NonblockProgramsAreValidAndRoundTrip, ()) {
+  Program p = *gen::nonblock_program();
+  for (const auto& t : p.threads)
+    for (const auto& op : t) RC_ASSERT(validate_op(op) == "");
+  auto back = parse_program(print_program(p), "nonblock.nfz");
+  RC_ASSERT(std::holds_alternative<Program>(back));
+  RC_ASSERT(std::get<Program>(back) == p);
+}
+
 RC_GTEST_PROP(FormatRoundTrip, GeneratedOpsAreValid, ()) {
   Op op = *gen::op();
   RC_ASSERT(validate_op(op) == "");
