@@ -37,11 +37,12 @@ Recorder::Recorder(fuse_req_t req, FuseOp op, uint64_t parent, const char* name)
   if (name) r_.name = name;
   r_.tid = fuse_req_ctx(req)->pid;
   r_.recv_ns = now_ns();
-  const FaultRule& rule = state_.options.faults[static_cast<int>(op)];
-  if (rule.latency_max_us == 0 && rule.error_permille == 0) return;
+  FaultRule rule;
   uint64_t occurrence;
   {
     std::lock_guard lock(state_.mu);
+    rule = state_.options.faults[static_cast<int>(op)];
+    if (rule.latency_max_us == 0 && rule.error_permille == 0) return;
     occurrence = state_.occurrences[{static_cast<int>(op), r_.name}]++;
   }
   uint64_t h = mix(state_.options.seed ^ mix(static_cast<uint64_t>(op) << 32 ^ std::hash<std::string>{}(r_.name)) ^ occurrence);
@@ -136,6 +137,13 @@ void ObserverFs::unmount() {
   if (state_->loop.joinable()) state_->loop.join();
   fuse_session_destroy(state_->session);
   state_->session = nullptr;
+}
+
+void ObserverFs::set_faults(const std::vector<FuseFault>& faults) {
+  std::lock_guard lock(state_->mu);
+  state_->options.faults = {};
+  state_->options.add_faults(faults);
+  state_->occurrences.clear();
 }
 
 int ObserverFs::invalidate_all() {

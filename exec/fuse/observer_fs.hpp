@@ -50,6 +50,9 @@ class ObserverFs {
   // Unmounts and stops the serving threads. Safe to call twice.
   void unmount();
 
+  // Replaces the injected faults while mounted (a reproducer's faults: section).
+  void set_faults(const std::vector<FuseFault>& faults);
+
   // Asks the kernel to drop every entry the observer handed out
   // (fuse_lowlevel_notify_inval_entry); returns how many it invalidated.
   int invalidate_all();

@@ -122,6 +122,33 @@ TEST(ObserverFs, InjectsErrorsPerRequestType) {
   EXPECT_EQ(code, 0);
 }
 
+// A reproducer's faults: section applies while mounted, and the same faults hit the same
+// requests on every run: which ones is decided from (seed, type, name, occurrence).
+TEST(ObserverFs, ReproducerFaultsRepeat) {
+  if (!root()) GTEST_SKIP() << "needs root";
+  int code = run_in_sandbox("tmpfs", [](const SandboxEnv&) {
+    make_dev_fuse();
+    auto run_once = [](const char* mnt) {
+      mkdir(mnt, 0755);
+      ObserverFs fs;
+      std::string outcome;
+      if (!fs.mount(mnt, {}).empty()) return outcome;
+      fs.set_faults({{.kind = FuseFault::Kind::kError, .op = FuseOp::kMkdir, .error = EIO, .permille = 500}});
+      for (int i = 0; i < 40; ++i) {
+        std::string path = std::string(mnt) + "/d" + std::to_string(i % 4);
+        outcome += mkdir(path.c_str(), 0755) == 0 ? 'o' : errno == EIO ? 'e' : 'x';
+        rmdir(path.c_str());
+      }
+      return outcome;
+    };
+    std::string first = run_once("/one"), second = run_once("/two");
+    fprintf(stderr, "%s\n%s\n", first.c_str(), second.c_str());
+    bool mixed = first.find('e') != std::string::npos && first.find('o') != std::string::npos;
+    return mixed && first.size() == 40 && first == second ? 0 : 1;
+  });
+  EXPECT_EQ(code, 0);
+}
+
 // After drop_caches 2 at quiescence the kernel has forgotten every node it was given.
 TEST(ObserverFs, ForgetsBalanceAfterDropCaches) {
   if (!root()) GTEST_SKIP() << "needs root";
