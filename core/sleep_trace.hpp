@@ -29,6 +29,19 @@ enum class SleepClass : uint8_t {
   kUnknown,  // no stack was available
 };
 
+// io_uring:io_uring_queue_async_work: the kernel handed a request to io-wq. Logged in the
+// context that queued it (the submitter, for a punt at issue or at prep), so a request
+// whose submitter logged one during its submit was punted, however fast it completed.
+struct PuntSample {
+  int32_t tid = 0;
+  int64_t at_ns = 0;
+  uint64_t user_data = 0;
+};
+
+// The trace prints times in microseconds: a sample stamped up to this much before an op's
+// call may belong to it.
+inline constexpr int64_t kTraceResolutionNs = 1000;
+
 SleepClass classify_sleep(const SleepSample& sample);
 std::string_view sleep_class_name(SleepClass c);
 

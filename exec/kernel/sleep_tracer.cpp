@@ -71,8 +71,9 @@ bool parse_header(const std::string& line, int32_t& pid, std::string& stamp) {
 
 }  // namespace
 
-std::vector<SleepSample> parse_sleep_trace(const std::string& text) {
-  std::vector<SleepSample> samples;
+SleepTracer::Samples parse_sleep_trace(const std::string& text) {
+  SleepTracer::Samples out;
+  std::vector<SleepSample>& samples = out.sleeps;
   std::map<int32_t, size_t> awaiting_stack;  // pid -> index of its latest sample without frames
   std::vector<std::string>* frames = nullptr;
   std::istringstream in(text);
@@ -94,6 +95,11 @@ std::vector<SleepSample> parse_sleep_trace(const std::string& text) {
       s.state = state.empty() ? '?' : state[0];
       samples.push_back(std::move(s));
       awaiting_stack[samples.back().tid] = samples.size() - 1;
+    } else if (line.find("io_uring_queue_async_work: ") != std::string::npos) {
+      // "... request 0x..., user_data 0x2a, opcode OPENAT, ..."
+      size_t at = line.find("user_data ");
+      uint64_t user_data = at == std::string::npos ? 0 : strtoull(line.c_str() + at + 10, nullptr, 16);
+      out.punts.push_back({pid, parse_mono_ns(stamp), user_data});
     } else if (line.find("<stack trace>") != std::string::npos) {
       auto it = awaiting_stack.find(pid);
       if (it == awaiting_stack.end()) continue;
@@ -101,12 +107,13 @@ std::vector<SleepSample> parse_sleep_trace(const std::string& text) {
       awaiting_stack.erase(it);
     }
   }
-  return samples;
+  return out;
 }
 
 SleepTracer::~SleepTracer() {
   if (instance_fd_ >= 0) {
     write_file("events/sched/sched_switch/enable", "0");
+    write_file("events/io_uring/io_uring_queue_async_work/enable", "0");
     close(instance_fd_);
     std::string path = "instances/" + instance_;
     unlinkat(tracefs_fd_, path.c_str(), AT_REMOVEDIR);
@@ -144,11 +151,12 @@ std::string SleepTracer::start(bool may_mount) {
             write_file("options/event-fork", "1") && write_file("set_event_pid", std::to_string(tid)) &&
             write_file("events/sched/sched_switch/filter", "prev_state & 3") &&
             write_file("events/sched/sched_switch/trigger", "stacktrace if prev_state & 3") &&
-            write_file("events/sched/sched_switch/enable", "1");
-  return ok ? "" : "cannot set up sched_switch tracing in the tracefs instance";
+            write_file("events/sched/sched_switch/enable", "1") &&
+            write_file("events/io_uring/io_uring_queue_async_work/enable", "1");
+  return ok ? "" : "cannot set up sched_switch and io_uring tracing in the tracefs instance";
 }
 
-std::vector<SleepSample> SleepTracer::collect() {
+SleepTracer::Samples SleepTracer::collect() {
   if (instance_fd_ < 0) return {};
   std::string text;
   int fd = openat(instance_fd_, "trace", O_RDONLY | O_CLOEXEC);

@@ -3,7 +3,9 @@
 // (prev_state & (TASK_INTERRUPTIBLE|TASK_UNINTERRUPTIBLE)) of this process's tasks
 // (set_event_pid + event-fork, so io-wq workers and later threads count too), and a
 // `stacktrace` trigger that logs the kernel stack at each. The instance's clock is
-// "mono", so samples line up with the History's CLOCK_MONOTONIC times.
+// "mono", so samples line up with the History's CLOCK_MONOTONIC times. The same instance
+// logs io_uring:io_uring_queue_async_work, which tells a punted request from an inline
+// one whatever the completion queue showed.
 #pragma once
 
 #include <string>
@@ -29,7 +31,11 @@ class SleepTracer {
   bool active() const { return instance_fd_ >= 0; }
 
   // The samples so far; clears the instance's buffer.
-  std::vector<SleepSample> collect();
+  struct Samples {
+    std::vector<SleepSample> sleeps;
+    std::vector<PuntSample> punts;
+  };
+  Samples collect();
 
  private:
   bool write_file(const char* path, const std::string& value);
@@ -41,6 +47,6 @@ class SleepTracer {
 
 // Parses an instance's `trace` text: sched_switch lines and the <stack trace> that
 // follows each. Exposed for tests.
-std::vector<SleepSample> parse_sleep_trace(const std::string& text);
+SleepTracer::Samples parse_sleep_trace(const std::string& text);
 
 }  // namespace nfz::kernel

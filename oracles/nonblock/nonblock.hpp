@@ -39,6 +39,13 @@ NonblockResult check_nonblock_issue(const NonblockInputs& in);
 // and closes; every other op here is forced to io-wq at prep, as IOSQE_ASYNC ops are.
 bool issued_inline(const Op& op);
 
+// Replaces the completion queue's guess of inline vs punted (docs/FORMAT.md: a fast io-wq
+// worker can post before the submit returns) with what the kernel logged: an io_uring
+// request is punted iff its submitting thread logged io_uring_queue_async_work during
+// it. Ops that follow a link are left as they are: whoever completed their predecessor
+// queued them, not necessarily the submitter. Returns how many events changed.
+size_t reclassify_completions(History& history, const std::vector<PuntSample>& punts);
+
 // Per op kind: how many completed as syscall, inline, punted, hung (the stress summary).
 struct CompletionCounts {
   std::array<std::array<uint64_t, 5>, kOpKindCount> by_kind{};  // [kind][Completion]

@@ -4,6 +4,7 @@
 // does not sleep: its voluntary context switches stay unchanged and no FUSE request
 // carries the submitter's thread id. Each violation is classed by its cause (the stack at
 // the sleep, or the FUSE request) in its title, so one class can be suppressed alone.
+#include <algorithm>
 #include <map>
 
 #include "oracles/nonblock/nonblock.hpp"
@@ -83,6 +84,24 @@ NonblockResult check_nonblock_issue(const NonblockInputs& in) {
     }
   }
   return result;
+}
+
+size_t reclassify_completions(History& history, const std::vector<PuntSample>& punts) {
+  size_t changed = 0;
+  for (Event& e : history.events) {
+    const Op& op = history.op_of(e);
+    bool after_link = e.index > 0 && history.ops[e.thread + 1][e.index - 1].issue.link;
+    int32_t tid = history.tid_of(e);
+    if (op.issue.via == Via::kSyscall || is_harness_action(op.kind) || !e.returned() || after_link || tid == 0)
+      continue;
+    bool punted = std::any_of(punts.begin(), punts.end(), [&](const PuntSample& p) {
+      return p.tid == tid && p.at_ns >= e.call_ns - kTraceResolutionNs && p.at_ns <= e.return_ns;
+    });
+    Completion how = punted ? Completion::kPunted : Completion::kInline;
+    changed += how != e.how;
+    e.how = how;
+  }
+  return changed;
 }
 
 CompletionCounts count_completions(const History& history) {

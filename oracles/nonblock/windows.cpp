@@ -17,7 +17,7 @@ std::vector<const SleepSample*> sleeps_during(const std::vector<SleepSample>* sl
   std::vector<const SleepSample*> out;
   if (!sleeps) return out;
   for (const auto& s : *sleeps)
-    if (s.tid == tid && s.at_ns >= from && s.at_ns <= to) out.push_back(&s);
+    if (s.tid == tid && s.at_ns >= from - kTraceResolutionNs && s.at_ns <= to) out.push_back(&s);
   return out;
 }
 
