@@ -1,0 +1,74 @@
+#include "model/dcache/step.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "model/dcache/step_context.hpp"
+
+namespace nfz::dcache {
+namespace {
+
+struct PcInfo {
+  std::string_view name;
+  bool blocks;
+};
+
+constexpr std::array<PcInfo, kPcCount> kPcs = {{
+    {"start", false},
+    {"lookup_fast", false},
+    {"try_to_unlazy", false},
+    {"d_revalidate", true},
+    {"inode_lock", true},
+    {"d_alloc_parallel", false},
+    {"d_wait_lookup", true},
+    {"->lookup", true},
+    {"d_splice_alias", false},
+    {"->create", true},
+    {"->atomic_open", false},
+    {"->atomic_open rpc", true},
+    {"->atomic_open instantiate", false},
+    {"->atomic_open fallback ->lookup", true},
+    {"->atomic_open fallback splice", false},
+    {"complete_walk", false},
+    {"finish", false},
+    {"inode_lock", true},
+    {"lookup_one_qstr_excl", true},
+    {"lookup_one_qstr_excl", true},
+    {"->unlink/->rename", true},
+    {"shrink_dcache", false},
+    {"remote change", false},
+}};
+
+}  // namespace
+
+std::string_view pc_name(uint8_t pc) { return pc < kPcCount ? kPcs[pc].name : "?"; }
+bool pc_blocks(uint8_t pc) { return pc < kPcCount && kPcs[pc].blocks; }
+
+const char* step(World& w, const Scenario& s, int t) {
+  ThreadState& th = w.t[t];
+  detail::Ctx c{w, s, t, th, s.ops[t][th.op]};
+  // nonblock.walk: the step about to run may sleep, and this walk promised it would not.
+  if ((th.mode & kNonblock) && pc_blocks(th.pc)) violate(w, kNonblockWalk, t, th.d);
+  const char* what;
+  if (th.pc == kPcFinish) what = detail::finish_step(c);
+  else if (th.pc == kPcStart && c.op.kind != kOpOpen && c.op.kind != kOpStat) what = detail::start_dir_op(c);
+  else if (th.pc >= kPcDirLock) what = detail::dir_step(c);
+  else what = detail::walk_step(c);
+  check_dentry_invariants(w, t);
+  return what;
+}
+
+World initial_world(const Scenario& s) {
+  World w;
+  std::memcpy(w.server, s.server, sizeof w.server);
+  while (!thread_done(w, s, kSetupSlot) && w.violation.oracle == kOracleNone && !w.overflow) {
+    if (!runnable(w, s, kSetupSlot)) {
+      violate(w, kProgress, kSetupSlot);
+      break;
+    }
+    step(w, s, kSetupSlot);
+  }
+  return w;
+}
+
+}  // namespace nfz::dcache

@@ -1,0 +1,48 @@
+// Internal to the step function: the context of one step and the helpers that the
+// walk (walk.cpp) and the directory ops (dir_ops.cpp) share.
+#pragma once
+
+#include "model/dcache/dentry_ops.hpp"
+#include "model/dcache/scenario.hpp"
+#include "model/dcache/step.hpp"
+#include "model/dcache/variant.hpp"
+
+namespace nfz::dcache::detail {
+
+struct Ctx {
+  World& w;
+  const Scenario& s;
+  int t;
+  ThreadState& th;
+  const Op& op;
+
+  bool rule(uint32_t r) const { return s.rules & r; }
+  bool creat() const { return op.kind == kOpOpen && (op.flags & kOCreat); }
+  Dentry& dentry() { return w.d[th.d]; }
+  // ->d_revalidate must ask the server: only nfs has one, and only a name the server
+  // changed behind our back needs it.
+  bool needs_server(uint8_t i) const { return s.fs == kFsNfs && (w.d[i].flags & kStale); }
+};
+
+inline void finish_with(Ctx& c, uint8_t result) {
+  c.th.result = result;
+  c.th.pc = kPcFinish;
+}
+
+// The op's result from the dentry the walk ended on (held): negative -ENOENT, an
+// O_CREAT|O_EXCL open of a positive one -EEXIST.
+inline void finish_found(Ctx& c) {
+  const Dentry& d = c.dentry();
+  if (d.type == kNone) return finish_with(c, kENOENT);
+  if (c.creat() && (c.op.flags & kOExcl)) return finish_with(c, kEEXIST);
+  finish_with(c, kOk);
+}
+
+// walk.cpp
+const char* walk_step(Ctx& c);
+// dir_ops.cpp
+const char* dir_step(Ctx& c);
+const char* start_dir_op(Ctx& c);
+const char* finish_step(Ctx& c);
+
+}  // namespace nfz::dcache::detail

@@ -1,0 +1,350 @@
+// The open and stat paths of fs/namei.c for the last component, step by step:
+// path_openat / filename_lookup -> lookup_fast -> try_to_unlazy -> lookup_open or
+// lookup_slow -> d_alloc_parallel -> ->lookup / ->atomic_open -> complete_walk.
+#include "model/dcache/step_context.hpp"
+
+namespace nfz::dcache::detail {
+namespace {
+
+// -EAGAIN out of a walk that may not block. io_uring retries the request in an io-wq
+// worker (io_openat2(): -EAGAIN with IO_URING_F_NONBLOCK); openat2 returns it.
+const char* eagain(Ctx& c, const char* what) {
+  c.th.d = kNoDentry;  // RCU mode holds no reference
+  if (c.op.how == kHowUring && !(c.th.mode & kPunted)) {
+    c.th.mode = kPunted;
+    c.th.pc = kPcStart;
+    return what;
+  }
+  finish_with(c, kEAGAIN);
+  return what;
+}
+
+// -ECHILD: the RCU walk gave up. do_filp_open() retries in ref-walk mode; under
+// LOOKUP_CACHED path_init() turns that retry into -EAGAIN, and io_uring's inline
+// attempt gives up the same way.
+const char* echild(Ctx& c, const char* what) {
+  if (c.th.mode & kNonblock) return eagain(c, what);
+  c.th.d = kNoDentry;
+  c.th.mode &= static_cast<uint8_t>(~kRcu);
+  c.th.pc = c.creat() ? kPcLock : kPcLookupFast;
+  return what;
+}
+
+// A hashed, valid dentry (held) under the parent's lock: lookup_slow() returns it;
+// lookup_open() opens a positive one and hands a negative one to ->atomic_open or
+// ->create.
+void dispatch_hashed(Ctx& c) {
+  if (!(c.th.mode & kLocked) || c.op.kind == kOpStat || (c.th.mode & kSwitched) || c.dentry().type != kNone)
+    return finish_found(c);
+  if (c.s.fs == kFsNfs) {
+    c.th.pc = kPcAtomicOpen;
+    return;
+  }
+  if (c.creat()) {
+    c.th.pc = kPcCreate;
+    return;
+  }
+  finish_with(c, kENOENT);
+}
+
+// A new in-lookup dentry (held): ->lookup, or ->atomic_open on a filesystem that has it.
+void dispatch_in_lookup(Ctx& c) {
+  if (c.op.kind == kOpOpen && c.s.fs == kFsNfs) {
+    c.th.pc = (c.th.mode & kSwitched) ? kPcAoRpc : kPcAtomicOpen;
+    return;
+  }
+  c.th.pc = kPcFsLookup;
+}
+
+const char* start(Ctx& c) {
+  ThreadState& th = c.th;
+  th.d = th.d2 = kNoDentry;
+  th.found = kNone;
+  th.cause = kCauseNone;
+  th.result = kOk;
+  th.mode = static_cast<uint8_t>((th.mode & kPunted) | kRcu);
+  if (c.op.kind == kOpOpen && c.op.how == kHowCached) {
+    th.mode |= kCached | kNonblock;
+    // openat2: RESOLVE_CACHED with O_TRUNC|O_CREAT|__O_TMPFILE is -EAGAIN up front.
+    // The 2023 bug tested O_TMPFILE, which is __O_TMPFILE|O_DIRECTORY.
+    const uint8_t refused = kOCreat | (c.rule(kRuleCachedTmpfileMaskHasDirectory) ? kODirectory : 0);
+    if (c.op.flags & refused) {
+      if (c.op.flags & kOCreat) th.cause = kCauseFlags;
+      finish_with(c, kEAGAIN);
+      return "openat2: RESOLVE_CACHED refuses the open flags: -EAGAIN";
+    }
+  } else if (c.op.kind == kOpOpen && c.op.how == kHowUring && !(th.mode & kPunted)) {
+    // io_openat_prep(): O_CREAT (and, with the 2023 bug, O_DIRECTORY) goes to io-wq.
+    const uint8_t forced = kOCreat | (c.rule(kRuleCachedTmpfileMaskHasDirectory) ? kODirectory : 0);
+    if (c.op.flags & forced) {
+      th.mode |= kPunted;
+    } else {
+      // io_openat2() inline: IO_URING_F_NONBLOCK adds LOOKUP_CACHED; before 5.12 it was
+      // only the LOOKUP_RCU attempt of do_filp_open().
+      th.mode |= kNonblock | (c.rule(kRuleNonblockIsRcuOnly) ? 0 : kCached);
+    }
+  }
+  if (c.creat()) {
+    th.cause = kCauseCreate;
+    th.pc = kPcUnlazy;  // open_last_lookups(): the create side leaves RCU mode first
+    return (th.mode & kPunted) ? "io-wq worker: path_openat(), create side" : "path_openat(): create side";
+  }
+  th.pc = kPcLookupFast;
+  if (th.mode & kPunted) return "io-wq worker: path_openat(), RCU walk";
+  return (th.mode & kNonblock) ? "path_openat(), nonblocking RCU walk" : "path_openat() / filename_lookup(), RCU walk";
+}
+
+const char* lookup_fast(Ctx& c) {
+  ThreadState& th = c.th;
+  const uint8_t i = d_lookup(c.w, c.op.name);
+  if (th.mode & kRcu) {
+    if (i == kNoDentry) {
+      th.cause = kCauseMiss;
+      th.pc = kPcUnlazy;
+      return "lookup_fast (rcu): dcache miss";
+    }
+    th.d = i;
+    th.seq = c.w.d[i].seq;
+    if (c.needs_server(i)) {
+      th.cause = kCauseRevalidate;
+      th.pc = kPcUnlazy;
+      return "lookup_fast (rcu): ->d_revalidate would block: -ECHILD";
+    }
+    if (c.w.d[i].type == kNone) {
+      th.d = kNoDentry;
+      finish_with(c, kENOENT);
+      return "lookup_fast (rcu): negative dentry: -ENOENT";
+    }
+    th.pc = kPcCompleteWalk;
+    return "lookup_fast (rcu): hit";
+  }
+  if (i == kNoDentry) {
+    th.pc = kPcLock;
+    return "lookup_fast: miss";
+  }
+  dget(c.w, i);
+  th.d = i;
+  if (c.needs_server(i)) {
+    th.pc = kPcRevalidate;
+    return "lookup_fast: dget, ->d_revalidate must ask";
+  }
+  finish_found(c);
+  return "lookup_fast: hit";
+}
+
+// try_to_unlazy() / try_to_unlazy_next(): take references on what the RCU walk saw.
+const char* unlazy(Ctx& c) {
+  ThreadState& th = c.th;
+  // Fixed (46af9ae1305f): try_to_unlazy() itself refuses under LOOKUP_CACHED. Before,
+  // the refusal sat in legitimize_links(), called only when nd->depth != 0; these walks
+  // follow no symlink, so the refusal never ran.
+  if ((th.mode & kCached) && !c.rule(kRuleLegitimizeLinksOnlyAtDepth))
+    return echild(c, "try_to_unlazy: LOOKUP_CACHED: -ECHILD");
+  if (th.d != kNoDentry) {
+    const Dentry& d = c.dentry();
+    if (!(d.flags & kUsed) || d.seq != th.seq) {
+      th.cause = kCauseSeq;
+      return echild(c, "try_to_unlazy_next: d_seq changed: -ECHILD");
+    }
+    dget(c.w, th.d);
+  }
+  th.mode &= static_cast<uint8_t>(~kRcu);
+  th.pc = th.d != kNoDentry ? kPcRevalidate : kPcLock;
+  return "try_to_unlazy: ref-walk mode now";
+}
+
+const char* revalidate(Ctx& c) {
+  Dentry& d = c.dentry();
+  d.flags &= static_cast<uint8_t>(~kStale);
+  if (c.w.server[d.name] == d.type) {
+    dispatch_hashed(c);
+    return "->d_revalidate: valid";
+  }
+  d_drop(c.w, c.th.d);  // d_invalidate()
+  dput(c.w, c.t, c.th.d);
+  c.th.d = kNoDentry;
+  c.th.pc = (c.th.mode & kLocked) ? kPcAllocParallel : kPcLock;
+  return "->d_revalidate: stale, d_invalidate()";
+}
+
+const char* lock(Ctx& c) {
+  if (c.creat()) {
+    c.w.writer = 1;
+    c.th.mode |= kLocked | kExclusive;
+  } else {
+    ++c.w.readers;
+    c.th.mode |= kLocked;
+  }
+  c.th.pc = kPcAllocParallel;
+  return c.creat() ? "inode_lock(P)" : "inode_lock_shared(P)";
+}
+
+const char* alloc_parallel(Ctx& c) {
+  ThreadState& th = c.th;
+  const uint8_t i = d_lookup(c.w, c.op.name);
+  if (i != kNoDentry) {
+    dget(c.w, i);
+    th.d = i;
+    if (c.needs_server(i)) {
+      th.pc = kPcRevalidate;
+      return "d_alloc_parallel: hashed match, must revalidate";
+    }
+    dispatch_hashed(c);
+    return "d_alloc_parallel: hashed match";
+  }
+  const uint8_t j = d_in_lookup_find(c.w, c.op.name, c.rule(kRuleInLookupScanSkipsUnhashed));
+  if (j != kNoDentry) {
+    dget(c.w, j);
+    th.d = j;
+    th.pc = kPcWaitLookup;
+    return "d_alloc_parallel: in-lookup match, wait";
+  }
+  const uint8_t n = d_alloc(c.w, c.op.name);
+  if (n == kNoDentry) return "d_alloc: out of dentries";
+  c.w.d[n].flags |= kInLookup | kWasInLookup;
+  th.d = n;
+  dispatch_in_lookup(c);
+  return "d_alloc_parallel: new in-lookup dentry";
+}
+
+const char* wait_lookup(Ctx& c) {
+  const Dentry& d = c.dentry();
+  // d_alloc_parallel() after d_wait_lookup(): a hashed match is returned, anything
+  // else (dropped, renamed) means starting over.
+  if ((d.flags & kHashed) && d.name == c.op.name) {
+    if (c.needs_server(c.th.d)) {
+      c.th.pc = kPcRevalidate;
+      return "d_wait_lookup: woken, hashed match, must revalidate";
+    }
+    dispatch_hashed(c);
+    return "d_wait_lookup: woken, hashed match";
+  }
+  dput(c.w, c.t, c.th.d);
+  c.th.d = kNoDentry;
+  c.th.pc = kPcAllocParallel;
+  return "d_wait_lookup: woken, unhashed: retry";
+}
+
+const char* splice(Ctx& c) {
+  d_splice_alias(c.w, c.t, c.th.d, c.th.found);
+  d_lookup_done(c.w, c.th.d);
+  if (c.op.kind == kOpOpen && c.th.found == kNone && c.creat()) c.th.pc = kPcCreate;
+  else finish_found(c);
+  return "d_splice_alias, d_lookup_done";
+}
+
+const char* create(Ctx& c) {
+  c.w.server[c.op.name] = kFile;
+  c.dentry().type = kFile;  // d_instantiate()
+  finish_with(c, kOk);
+  return "->create, d_instantiate";
+}
+
+// ->atomic_open() of an nfs-like filesystem, handed an in-lookup or a hashed negative
+// dentry (lookup_open() revalidated it) under the parent's i_rwsem, shared unless O_CREAT.
+const char* atomic_open(Ctx& c) {
+  const Dentry& d = c.dentry();
+  if (c.creat()) {
+    c.th.pc = kPcAoRpc;
+    return "->atomic_open: OPEN|CREATE";
+  }
+  // Buggy 2016: d_unhashed() stands for "fresh", so a dentry another opener has just
+  // d_drop()ed looks fresh. Fixed: d_in_lookup().
+  const bool fresh = c.rule(kRuleAtomicOpenTestsUnhashed) ? !(d.flags & kHashed) : (d.flags & kInLookup);
+  if (fresh) {
+    c.th.pc = kPcAoRpc;
+    return "->atomic_open: OPEN";
+  }
+  d_drop(c.w, c.th.d);
+  if (c.rule(kRuleAtomicOpenTestsUnhashed)) {
+    c.th.pc = kPcAoFallbackLookup;
+    return "->atomic_open: hashed negative: d_drop, fall back to ->lookup";
+  }
+  // c94c09535c4d: d_drop() then d_alloc_parallel(), so that only an in-lookup dentry is
+  // ever spliced.
+  c.th.d2 = c.th.d;
+  c.th.d = kNoDentry;
+  c.th.mode |= kSwitched;
+  c.th.pc = kPcAllocParallel;
+  return "->atomic_open: not in-lookup: d_drop, d_alloc_parallel";
+}
+
+const char* atomic_open_rpc(Ctx& c) {
+  uint8_t& truth = c.w.server[c.op.name];
+  if (c.creat() && truth == kNone) truth = kFile;
+  else if (c.creat() && (c.op.flags & kOExcl)) c.th.result = kEEXIST;
+  c.th.found = truth;
+  c.th.pc = kPcAoInstantiate;
+  return "->atomic_open: OPEN round trip";
+}
+
+const char* atomic_open_instantiate(Ctx& c) {
+  const uint8_t i = c.th.d;
+  Dentry& d = c.dentry();
+  if (c.th.found == kNone) {
+    // nfs_atomic_open() on -ENOENT: d_drop(); d_add(dentry, NULL).
+    d_drop(c.w, i);
+    d_add(c.w, c.t, i, kNone);
+  } else if (c.creat() && (d.flags & kHashed)) {
+    d.type = c.th.found;  // O_CREAT on a hashed negative, exclusive lock: d_instantiate()
+  } else {
+    d_splice_alias(c.w, c.t, i, c.th.found);
+  }
+  d_lookup_done(c.w, i);  // atomic_open() in fs/namei.c, after ->atomic_open
+  if (c.th.result != kEEXIST) finish_with(c, c.th.found == kNone ? kENOENT : kOk);
+  else c.th.pc = kPcFinish;
+  return "->atomic_open: instantiate, d_lookup_done";
+}
+
+const char* fallback_splice(Ctx& c) {
+  d_splice_alias(c.w, c.t, c.th.d, c.th.found);
+  d_lookup_done(c.w, c.th.d);
+  finish_with(c, c.th.found == kNone ? kENOENT : kOk);
+  return "->atomic_open fallback: d_splice_alias";
+}
+
+const char* complete_walk(Ctx& c) {
+  ThreadState& th = c.th;
+  th.mode &= static_cast<uint8_t>(~kCached);  // complete_walk(): the walk itself is over
+  const Dentry& d = c.dentry();
+  if (!(d.flags & kUsed) || d.seq != th.seq) {
+    th.cause = kCauseSeq;
+    return echild(c, "complete_walk: d_seq changed: -ECHILD");
+  }
+  dget(c.w, th.d);
+  th.mode &= static_cast<uint8_t>(~(kRcu | kNonblock));
+  finish_found(c);
+  return "complete_walk: try_to_unlazy ok";
+}
+
+}  // namespace
+
+const char* walk_step(Ctx& c) {
+  switch (c.th.pc) {
+    case kPcStart: return start(c);
+    case kPcLookupFast: return lookup_fast(c);
+    case kPcUnlazy: return unlazy(c);
+    case kPcRevalidate: return revalidate(c);
+    case kPcLock: return lock(c);
+    case kPcAllocParallel: return alloc_parallel(c);
+    case kPcWaitLookup: return wait_lookup(c);
+    case kPcFsLookup:
+      c.th.found = c.w.server[c.op.name];
+      c.th.pc = kPcSplice;
+      return "->lookup reads the directory";
+    case kPcSplice: return splice(c);
+    case kPcCreate: return create(c);
+    case kPcAtomicOpen: return atomic_open(c);
+    case kPcAoRpc: return atomic_open_rpc(c);
+    case kPcAoInstantiate: return atomic_open_instantiate(c);
+    case kPcAoFallbackLookup:
+      c.th.found = c.w.server[c.op.name];
+      c.th.pc = kPcAoFallbackSplice;
+      return "->atomic_open fallback: nfs_lookup";
+    case kPcAoFallbackSplice: return fallback_splice(c);
+    case kPcCompleteWalk: return complete_walk(c);
+    default: return "bad pc";
+  }
+}
+
+}  // namespace nfz::dcache::detail
