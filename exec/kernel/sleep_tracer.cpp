@@ -114,6 +114,7 @@ SleepTracer::~SleepTracer() {
   if (instance_fd_ >= 0) {
     write_file("events/sched/sched_switch/enable", "0");
     write_file("events/io_uring/io_uring_queue_async_work/enable", "0");
+    if (pipe_fd_ >= 0) close(pipe_fd_);
     close(instance_fd_);
     std::string path = "instances/" + instance_;
     unlinkat(tracefs_fd_, path.c_str(), AT_REMOVEDIR);
@@ -158,14 +159,13 @@ std::string SleepTracer::start(bool may_mount) {
 
 SleepTracer::Samples SleepTracer::collect() {
   if (instance_fd_ < 0) return {};
+  // trace_pipe consumes what it returns, so nothing is read twice and the buffer needs
+  // no reset (resetting the per-CPU buffers costs milliseconds); O_NONBLOCK: EAGAIN
+  // once it is empty.
+  if (pipe_fd_ < 0) pipe_fd_ = openat(instance_fd_, "trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   std::string text;
-  int fd = openat(instance_fd_, "trace", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    char buf[1 << 16];
-    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
-    close(fd);
-  }
-  write_file("trace", "");  // clears the buffer
+  char buf[1 << 16];
+  for (ssize_t n; pipe_fd_ >= 0 && (n = read(pipe_fd_, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
   return parse_sleep_trace(text);
 }
 

@@ -30,7 +30,7 @@ class SleepTracer {
   std::string start(bool may_mount);
   bool active() const { return instance_fd_ >= 0; }
 
-  // The samples so far; clears the instance's buffer.
+  // The samples since the last call (read from trace_pipe, which consumes them).
   struct Samples {
     std::vector<SleepSample> sleeps;
     std::vector<PuntSample> punts;
@@ -42,6 +42,7 @@ class SleepTracer {
 
   int tracefs_fd_ = -1;
   int instance_fd_ = -1;
+  int pipe_fd_ = -1;
   std::string instance_;
 };
 
