@@ -96,6 +96,16 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
   auto error = [&](std::string message) { return ScheduleError{std::string(file), line_no, std::move(message)}; };
   bool header = false, have_variant = false, have_fs = false, in_schedule = false;
   int slot = -1;  // section being filled: kSetupSlot or a thread
+  auto add_entries = [&](const std::vector<std::string_view>& words) -> std::string {
+    for (auto word : words) {
+      auto v = number(word);
+      if (!v) return "schedule entry '" + std::string(word) + "' is not a thread number";
+      if (*v >= s.nthreads) return "schedule names thread " + std::to_string(*v) + " of " + std::to_string(s.nthreads);
+      if (f.schedule.size() >= kMaxScheduleEntries) return "schedule longer than 4096 entries";
+      f.schedule.push_back(static_cast<uint8_t>(*v));
+    }
+    return {};
+  };
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
@@ -117,13 +127,7 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
       continue;
     }
     if (in_schedule) {
-      for (auto word : w) {
-        auto v = number(word);
-        if (!v) return error("schedule entry '" + std::string(word) + "' is not a thread number");
-        if (*v >= s.nthreads) return error("schedule names thread " + std::to_string(*v) + " of " + std::to_string(s.nthreads));
-        if (f.schedule.size() >= kMaxScheduleEntries) return error("schedule longer than 4096 entries");
-        f.schedule.push_back(static_cast<uint8_t>(*v));
-      }
+      if (auto err = add_entries(w); !err.empty()) return error(err);
       continue;
     }
     if (w[0] == "variant" || w[0] == "fs" || w[0] == "server") {
@@ -172,12 +176,7 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
       if (s.nops[slot] == 0) return error("thread " + std::to_string(slot) + " has no ops");
       in_schedule = true;
       w.erase(w.begin());
-      for (auto word : w) {
-        auto v = number(word);
-        if (!v) return error("schedule entry '" + std::string(word) + "' is not a thread number");
-        if (*v >= s.nthreads) return error("schedule names thread " + std::to_string(*v) + " of " + std::to_string(s.nthreads));
-        f.schedule.push_back(static_cast<uint8_t>(*v));
-      }
+      if (auto err = add_entries(w); !err.empty()) return error(err);
       continue;
     }
     if (slot < 0) return error("op outside a section (setup: or thread N:)");

@@ -1,0 +1,103 @@
+// `nameifuzz model` as a user runs it: exit codes, the report that replays, and one
+// `file:line: message` line for every malformed schedule file. Skips when the binary
+// has not been built (the test suite builds without the CLI).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "model/dcache/oracle.hpp"
+#include "model/dcache/variant.hpp"
+
+namespace nfz::dcache {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Ran {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliModel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bin_ = fs::path(NFZ_BINARY_DIR) / "nameifuzz";
+    if (!fs::exists(bin_)) GTEST_SKIP() << "nameifuzz not built at " << bin_;
+    tmp_ = fs::temp_directory_path() / ("nfz_dcache_cli_" + std::to_string(::getpid()));
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override {
+    if (!tmp_.empty()) fs::remove_all(tmp_);
+  }
+  Ran run(const std::string& args) {
+    const std::string cmd = bin_.string() + " " + args + " >" + (tmp_ / "out").string() + " 2>" + (tmp_ / "err").string();
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, slurp(tmp_ / "out"), slurp(tmp_ / "err")};
+  }
+  fs::path bin_, tmp_;
+};
+
+TEST_F(CliModel, EachSeededVariantExitsOneWithItsOracleAndTheReportReplays) {
+  for (uint8_t v = 1; v < variants().size(); ++v) {
+    const std::string name(variants()[v].name);
+    const std::string oracle(oracle_info(variants()[v].expected).name);
+    const std::string saved = (tmp_ / (name + ".sched")).string();
+    Ran r = run("model --variant " + name + " --budget 10 --save " + saved);
+    EXPECT_EQ(r.code, 1) << name << ": " << r.err;
+    EXPECT_NE(r.out.find("# VIOLATION: " + oracle + ":"), std::string::npos) << r.out;
+    EXPECT_EQ(slurp(saved), r.out);
+    Ran again = run("model --replay " + saved);
+    EXPECT_EQ(again.code, 1) << again.err;
+    EXPECT_NE(again.out.find("# VIOLATION: " + oracle + ":"), std::string::npos) << again.out;
+  }
+}
+
+TEST_F(CliModel, FixedIsCleanAndExhaustiveCountsStates) {
+  Ran r = run("model --variant fixed --budget 1");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  Ran e = run("model --variant fixed --exhaustive");
+  EXPECT_EQ(e.code, 0) << e.out << e.err;
+  EXPECT_NE(e.out.find("[2016 two-thread] states="), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("no violation in any interleaving"), std::string::npos) << e.out;
+  EXPECT_EQ(e.out.find("cut off"), std::string::npos) << e.out;
+}
+
+TEST_F(CliModel, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("model --variant no-such-bug --budget 1").code, 2);
+  EXPECT_EQ(run("model --budget -3").code, 2);
+  EXPECT_EQ(run("model --replay " + (tmp_ / "missing.sched").string()).code, 2);
+  EXPECT_EQ(run("model --replay " + tmp_.string()).code, 2);
+}
+
+TEST_F(CliModel, EveryMalformedScheduleFileIsOneLineNamingFileAndLine) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(NFZ_SOURCE_DIR) / "tests/dcache/malformed")) {
+    ++files;
+    const std::string path = entry.path().string();
+    Ran r = run("model --replay " + path);
+    EXPECT_EQ(r.code, 2) << path;
+    EXPECT_TRUE(r.out.empty()) << path << ": " << r.out;
+    ASSERT_FALSE(r.err.empty()) << path;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << path << ": " << r.err;
+    EXPECT_EQ(r.err.rfind(path + ":", 0), 0u) << r.err;
+    const std::string rest = r.err.substr(path.size() + 1);
+    EXPECT_TRUE(!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0]))) << r.err;
+  }
+  EXPECT_GE(files, 10);
+}
+
+}  // namespace
+}  // namespace nfz::dcache
