@@ -56,7 +56,11 @@ int exhaustive(uint8_t variant, const po::variables_map& vm) {
   const uint64_t max_states = vm["max-states"].as<uint64_t>();
   uint64_t total = 0;
   bool all_complete = true;
+  const std::string only = vm.count("scenario") ? vm["scenario"].as<std::string>() : "";
+  size_t explored = 0;
   for (const NamedScenario& ns : builtin_scenarios()) {
+    if (!only.empty() && ns.name != only) continue;
+    ++explored;
     ExhaustiveStats stats;
     const Scenario s = with_variant(ns.scenario, variant);
     auto found = explore_exhaustive(s, max_states, stats);
@@ -75,8 +79,9 @@ int exhaustive(uint8_t variant, const po::variables_map& vm) {
                 stats.complete ? "" : " (cut off by --max-states)");
     if (found) return report_finding(*found, vm, true);
   }
+  if (explored == 0) return usage_error("model", "no built-in scenario named '" + only + "'");
   std::printf("nameifuzz model: variant %s: no violation in any interleaving of %zu scenarios (%llu states%s)\n",
-              std::string(variants()[variant].name).c_str(), builtin_scenarios().size(),
+              std::string(variants()[variant].name).c_str(), explored,
               static_cast<unsigned long long>(total), all_complete ? "" : ", some searches cut off");
   return kExitOk;
 }
@@ -113,6 +118,7 @@ Command model_command() {
                 ("budget", po::value<double>()->default_value(10), "seconds of random exploration")
                 ("exhaustive", po::bool_switch(), "every interleaving of every built-in scenario, with state counts")
                 ("seed", po::value<uint64_t>()->default_value(1), "random seed")
+                ("scenario", po::value<std::string>(), "--exhaustive: only this built-in scenario")
                 ("max-states", po::value<uint64_t>()->default_value(20000000), "bound of the exhaustive search per scenario")
                 ("replay", po::value<std::string>(), "replay a schedule file (a report is one)")
                 ("save", po::value<std::string>(), "also write the report (a schedule file) here");
