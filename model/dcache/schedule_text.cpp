@@ -64,6 +64,33 @@ std::string parse_op(const std::vector<std::string_view>& w, uint8_t fs, Op& op)
   return validate_op(op, fs);
 }
 
+// The lines before the first section: `variant V`, `fs F`, `server NAME=TYPE ...`.
+std::string parse_setting(const std::vector<std::string_view>& w, Scenario& s) {
+  if (w[0] == "variant") {
+    if (w.size() != 2) return "variant: expected one name";
+    auto v = find_variant(w[1]);
+    if (!v) return "unknown variant '" + std::string(w[1]) + "' (known: " + std::string(variant_names()) + ")";
+    s.variant = *v;
+    s.rules = variants()[*v].rules;
+    return {};
+  }
+  if (w[0] == "fs") {
+    if (w.size() != 2) return "fs: expected one name";
+    auto fs = lookup(w[1], fs_name, kFsCount);
+    if (!fs) return "unknown fs '" + std::string(w[1]) + "' (known: ext4 nfs)";
+    s.fs = *fs;
+    return {};
+  }
+  for (size_t i = 1; i < w.size(); ++i) {
+    auto eq = w[i].find('=');
+    auto n = eq == std::string_view::npos ? std::nullopt : lookup(w[i].substr(0, eq), name_of, kMaxNames);
+    auto ty = n ? lookup(w[i].substr(eq + 1), type_name, 3) : std::nullopt;
+    if (!ty) return "server: expected NAME=none|file|dir, got '" + std::string(w[i]) + "'";
+    s.server[*n] = *ty;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string print_schedule_file(const ScheduleFile& f) {
@@ -89,6 +116,8 @@ std::string print_schedule_file(const ScheduleFile& f) {
   return out;
 }
 
+// One pass over the lines; `slot` and `in_schedule` say which part of the file we are in.
+// Long because every malformed line gets its own message with its line number.
 std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view text, std::string_view file) {
   ScheduleFile f;
   Scenario& s = f.scenario;
@@ -132,28 +161,9 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
     }
     if (w[0] == "variant" || w[0] == "fs" || w[0] == "server") {
       if (slot >= 0) return error("'" + std::string(w[0]) + "' after the first section");
-      if (w[0] == "variant") {
-        if (w.size() != 2) return error("variant: expected one name");
-        auto v = find_variant(w[1]);
-        if (!v) return error("unknown variant '" + std::string(w[1]) + "' (known: " + std::string(variant_names()) + ")");
-        s.variant = *v;
-        s.rules = variants()[*v].rules;
-        have_variant = true;
-      } else if (w[0] == "fs") {
-        if (w.size() != 2) return error("fs: expected one name");
-        auto fs = lookup(w[1], fs_name, kFsCount);
-        if (!fs) return error("unknown fs '" + std::string(w[1]) + "' (known: ext4 nfs)");
-        s.fs = *fs;
-        have_fs = true;
-      } else {
-        for (size_t i = 1; i < w.size(); ++i) {
-          auto eq = w[i].find('=');
-          auto n = eq == std::string_view::npos ? std::nullopt : lookup(w[i].substr(0, eq), name_of, kMaxNames);
-          auto ty = n ? lookup(w[i].substr(eq + 1), type_name, 3) : std::nullopt;
-          if (!ty) return error("server: expected NAME=none|file|dir, got '" + std::string(w[i]) + "'");
-          s.server[*n] = *ty;
-        }
-      }
+      if (auto err = parse_setting(w, s); !err.empty()) return error(err);
+      have_variant |= w[0] == "variant";
+      have_fs |= w[0] == "fs";
       continue;
     }
     if (!have_variant || !have_fs) return error("'variant' and 'fs' lines must come before the ops");

@@ -35,8 +35,6 @@ constexpr std::array<PcInfo, kPcCount> kPcs = {{
     {"lookup_one_qstr_excl", true},
     {"lookup_one_qstr_excl", true},
     {"->unlink/->rename", true},
-    {"shrink_dcache", false},
-    {"remote change", false},
 }};
 
 }  // namespace

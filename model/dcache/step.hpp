@@ -14,7 +14,8 @@
 namespace nfz::dcache {
 
 enum Pc : uint8_t {
-  kPcStart,            // path_openat()/filename_lookup() set-up, openat2/io_uring flag checks
+  kPcStart,            // path_openat()/filename_lookup() set-up, openat2/io_uring flag checks;
+                       // evict and the remote changes are this one step
   kPcLookupFast,       // lookup_fast(): __d_lookup_rcu() or d_lookup() + ->d_revalidate
   kPcUnlazy,           // try_to_unlazy() / try_to_unlazy_next()
   kPcRevalidate,       // ->d_revalidate() asking the server (blocks)
@@ -35,8 +36,6 @@ enum Pc : uint8_t {
   kPcDirLookupOld,     // lookup_one_qstr_excl() of the (old) name (may call ->lookup)
   kPcDirLookupNew,     // ... of rename's new name
   kPcDirFsOp,          // ->unlink + d_delete() / ->rename + d_move() (blocks)
-  kPcEvict,            // shrink_dcache
-  kPcRemote,           // another client changes the server
   kPcCount,
 };
 
