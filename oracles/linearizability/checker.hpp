@@ -1,0 +1,228 @@
+// The `linearizable` oracle's search (DESIGN §7, docs/ORACLES.md): is a concurrent history
+// explained by some total order of its ops, consistent with real time, in which every op's
+// observed outcome is one the model allows from the state reached so far?
+//
+// The search is Wing–Gong–Lowe's, memoized on (model state, set of linearized ops) as
+// Porcupine does, but run breadth-first along time (Lowe's "just-in-time linearization"):
+// the history's calls and returns are consumed in order, and the search carries the set of
+// configurations (state, which of the ops now in flight are already linearized) that
+// explain everything seen so far. At the return of an op, every configuration that has not
+// linearized it yet must do so now, possibly after linearizing other ops in flight first;
+// the op then leaves the window. So the linearized set is a 64-bit mask over in-flight
+// ops, not a bitset over the whole history, memory is bounded by what is in flight, and a
+// quiescent point (nothing in flight) is a cut across which only a set of states is
+// carried. Hung ops stay in flight to the end: they may take effect at any point after
+// their call, with any outcome, or never.
+#pragma once
+
+#include <bit>
+#include <chrono>
+#include <concepts>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/op.hpp"
+#include "oracles/linearizability/check_input.hpp"
+#include "oracles/linearizability/check_result.hpp"
+#include "oracles/linearizability/config_set.hpp"
+
+namespace nfz::oracles::lin {
+
+namespace detail {
+template <typename F>
+struct StepTransition;
+template <typename M, typename S, typename T>
+struct StepTransition<void (M::*)(const S&, const Op&, std::vector<T>&) const> {
+  using type = T;
+};
+}  // namespace detail
+
+// The model a history is checked against: a pure step function giving every allowed
+// (outcome, next state) — `result` 0 for any success, or -errno.
+template <typename M>
+using ModelState = std::decay_t<decltype(std::declval<const M&>().initial())>;
+template <typename M>
+using ModelTransition = typename detail::StepTransition<decltype(&M::step)>::type;
+
+template <typename M>
+concept Model = requires(const M& m, const ModelState<M>& s, const Op& op,
+                         std::vector<ModelTransition<M>>& out, const ModelTransition<M>& t) {
+  { s == s } -> std::convertible_to<bool>;
+  { s.hash() } -> std::convertible_to<size_t>;
+  m.step(s, op, out);
+  { t.result } -> std::convertible_to<int32_t>;
+  { t.next } -> std::convertible_to<ModelState<M>>;
+};
+
+inline constexpr int kMaxInFlight = 64;
+
+namespace detail {
+
+// One pass over the marks. With kTrackPaths every configuration remembers the order that
+// led to it (an append-only tree of nodes), so that a failure can show the longest partial
+// linearization; the first pass runs without, and only a failing history is searched again.
+template <Model M, bool kTrackPaths>
+class Search {
+ public:
+  using State = ModelState<M>;
+  using Transition = ModelTransition<M>;
+
+  Search(const M& model, const CheckInput& input, const Budget& budget)
+      : model_(model), input_(input), budget_(budget), slot_(input.ops.size(), -1) {}
+
+  CheckResult run(size_t mark_count) {
+    start_ = std::chrono::steady_clock::now();
+    if constexpr (kTrackPaths) nodes_.push_back({0, 0, 0});
+    frontier_.insert({model_.initial(), 0, 0, 0});
+    for (size_t m = 0; m < mark_count; ++m) {
+      const Mark& mark = input_.marks[m];
+      if (!mark.is_return) {
+        if (!call(mark.op)) return unknown("more than 64 ops in flight at once");
+        continue;
+      }
+      if (!ret(mark.op)) return unknown(why_);
+      if (frontier_.empty()) {
+        result_.verdict = Verdict::kIllegal;
+        result_.failing_op = mark.op;
+        result_.failing_mark = m;
+        if constexpr (kTrackPaths) result_.partial = path_of(deepest_);
+        return std::move(result_);
+      }
+    }
+    result_.verdict = Verdict::kOk;
+    return std::move(result_);
+  }
+
+ private:
+  struct Node {
+    uint32_t parent, op, depth;
+  };
+
+  bool call(uint32_t op) {
+    if (in_flight_ == ~uint64_t{0}) return false;
+    int s = std::countr_one(in_flight_);
+    in_flight_ |= uint64_t{1} << s;
+    slot_[op] = static_cast<int8_t>(s);
+    op_of_slot_[s] = op;
+    int n = std::popcount(in_flight_);
+    if (n > result_.stats.max_in_flight) result_.stats.max_in_flight = n;
+    return true;
+  }
+
+  // The return of `op`: keep the configurations that linearized it already; from the
+  // others, linearize any other ops in flight and then `op`. A configuration reached by
+  // linearizing something after `op` is not kept: it is reachable again later from the one
+  // that stopped at `op`, which is kept.
+  bool ret(uint32_t op) {
+    const uint64_t bit = uint64_t{1} << slot_[op];
+    next_.clear();
+    work_.clear();
+    for (size_t i = 0; i < frontier_.size(); ++i) {
+      auto& c = frontier_[i];
+      if (c.linearized & bit) next_.insert({std::move(c.state), c.linearized & ~bit, c.path, 0});
+      else work_.insert({std::move(c.state), c.linearized, c.path, 0});
+    }
+    for (size_t i = 0; i < work_.size(); ++i) {
+      uint64_t open = in_flight_ & ~work_[i].linearized;
+      for (; open; open &= open - 1) {
+        const int s = std::countr_zero(open);
+        const uint32_t candidate = op_of_slot_[s];
+        const CheckOp& c = input_.ops[candidate];
+        transitions_.clear();
+        model_.step(work_[i].state, *c.op, transitions_);
+        ++result_.stats.steps;
+        for (auto& t : transitions_) {
+          if (!c.hung && t.result != c.result) continue;
+          const uint64_t lin = work_[i].linearized;
+          const uint32_t path = extend(work_[i].path, candidate);
+          if (candidate == op) next_.insert({std::move(t.next), lin, path, 0});
+          else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), path, 0});
+        }
+      }
+      if (!within_budget()) return false;
+    }
+    if (work_.size() > result_.stats.max_configs) result_.stats.max_configs = work_.size();
+    in_flight_ &= ~bit;
+    slot_[op] = -1;
+    frontier_.swap(next_);
+    if (frontier_.size() > result_.stats.max_frontier) result_.stats.max_frontier = frontier_.size();
+    ++result_.stats.returns;
+    if (in_flight_ == 0) ++result_.stats.quiescent_cuts;
+    return true;
+  }
+
+  uint32_t extend(uint32_t parent, uint32_t op) {
+    if constexpr (!kTrackPaths) {
+      return 0;
+    } else {
+      uint32_t depth = nodes_[parent].depth + 1;
+      nodes_.push_back({parent, op, depth});
+      auto id = static_cast<uint32_t>(nodes_.size() - 1);
+      if (depth > nodes_[deepest_].depth) deepest_ = id;
+      return id;
+    }
+  }
+
+  std::vector<uint32_t> path_of(uint32_t node) const {
+    std::vector<uint32_t> ops;
+    for (; node != 0; node = nodes_[node].parent) ops.push_back(nodes_[node].op);
+    return {ops.rbegin(), ops.rend()};
+  }
+
+  bool within_budget() {
+    if (result_.stats.steps > budget_.max_steps) {
+      why_ = "search over budget: more than " + std::to_string(budget_.max_steps) + " model steps";
+      return false;
+    }
+    if (work_.size() + next_.size() > budget_.max_configs) {
+      why_ = "search over budget: more than " + std::to_string(budget_.max_configs) +
+             " configurations at one return";
+      return false;
+    }
+    if (budget_.max_seconds > 0 && (++clock_checks_ & 1023) == 0) {
+      std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start_;
+      if (spent.count() > budget_.max_seconds) {
+        why_ = "search over budget: more than " + std::to_string(budget_.max_seconds) + " s";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  CheckResult unknown(std::string why) {
+    result_.verdict = Verdict::kUnknown;
+    result_.reason = std::move(why);
+    return std::move(result_);
+  }
+
+  const M& model_;
+  const CheckInput& input_;
+  Budget budget_;
+  std::vector<int8_t> slot_;  // per op: its in-flight slot, -1 when not in flight
+  uint32_t op_of_slot_[kMaxInFlight] = {};
+  uint64_t in_flight_ = 0;
+  ConfigSet<State> frontier_, next_, work_;
+  std::vector<Transition> transitions_;
+  std::vector<Node> nodes_;
+  uint32_t deepest_ = 0;
+  uint64_t clock_checks_ = 0;
+  std::chrono::steady_clock::time_point start_;
+  std::string why_;
+  CheckResult result_;
+};
+
+}  // namespace detail
+
+// Checks `input` against `model`. A violation is searched a second time up to the failing
+// return with the linearization orders tracked, to give the longest partial linearization.
+template <Model M>
+CheckResult check_linearizable(const M& model, const CheckInput& input, const Budget& budget = {}) {
+  CheckResult first = detail::Search<M, false>(model, input, budget).run(input.marks.size());
+  if (first.verdict != Verdict::kIllegal) return first;
+  CheckResult traced = detail::Search<M, true>(model, input, budget).run(first.failing_mark + 1);
+  if (traced.verdict == Verdict::kIllegal) first.partial = std::move(traced.partial);
+  return first;
+}
+
+}  // namespace nfz::oracles::lin
