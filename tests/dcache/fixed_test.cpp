@@ -1,6 +1,7 @@
 // Today's rules stay clean: every interleaving of every built-in scenario, a stretch of
 // random scenarios and schedules, and the very schedules that break the seeded variants.
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include "model/dcache/explore.hpp"
 #include "model/dcache/oracle.hpp"
@@ -80,6 +81,30 @@ TEST(Fixed, RandomSchedulesReachEveryStepButTheBuggyFallback) {
     const bool buggy_only = pc == kPcAoFallbackLookup || pc == kPcAoFallbackSplice;
     EXPECT_EQ(reached[pc], !buggy_only) << pc_name(pc);
   }
+}
+
+}  // namespace
+}  // namespace nfz::dcache
+
+namespace nfz::dcache {
+namespace {
+
+// What fuzz_dcache runs, in ctest: random byte strings decoded to scenario + schedule.
+TEST(Fixed, DecodedRandomInputsAreClean) {
+  Rng rng{99};
+  std::vector<uint8_t> bytes;
+  for (int i = 0; i < 200'000; ++i) {
+    bytes.resize(rng.below(96));
+    for (auto& b : bytes) b = static_cast<uint8_t>(rng.next());
+    const Decoded in = decode_input(bytes, kFixed);
+    const RunResult r = run_schedule(in.scenario, in.schedule);
+    ASSERT_FALSE(r.found()) << oracle_info(r.violation.oracle).name;
+  }
+}
+
+RC_GTEST_PROP(FixedProperty, NoDecodedInputViolatesAnOracle, (const std::vector<uint8_t>& bytes)) {
+  const Decoded in = decode_input(bytes, kFixed);
+  RC_ASSERT(!run_schedule(in.scenario, in.schedule).found());
 }
 
 }  // namespace
