@@ -1,5 +1,6 @@
 // Delta debugging, one element at a time (the test is microseconds, the inputs a few
-// dozen elements): threads, then ops, then schedule entries, until nothing can go.
+// dozen elements): threads, then ops, then fewer context switches, then schedule
+// entries, until nothing can go.
 #include "model/dcache/explore.hpp"
 
 namespace nfz::dcache {
@@ -76,6 +77,40 @@ void shrink_schedule(const Scenario& s, std::vector<uint8_t>& schedule, uint8_t 
   }
 }
 
+size_t switches(const std::vector<uint8_t>& schedule) {
+  size_t n = 0;
+  for (size_t i = 1; i < schedule.size(); ++i) n += schedule[i] != schedule[i - 1];
+  return n;
+}
+
+// Fewer context switches read better: make every step of the run explicit, then move
+// single entries while that joins runs of one thread and the violation stays.
+void fewer_switches(const Scenario& s, std::vector<uint8_t>& schedule, uint8_t oracle) {
+  std::vector<TraceStep> trace;
+  run_schedule(s, schedule, &trace);
+  std::vector<uint8_t> steps;
+  for (const TraceStep& t : trace) steps.push_back(t.thread);
+  if (!reproduces(s, steps, oracle)) return;
+  bool changed = true;
+  for (int round = 0; changed && round < 64; ++round) {
+    changed = false;
+    for (size_t i = 0; i < steps.size() && !changed; ++i) {
+      for (size_t j = 0; j < steps.size() && !changed; ++j) {
+        if (i == j) continue;
+        std::vector<uint8_t> moved = steps;
+        const uint8_t e = moved[i];
+        moved.erase(moved.begin() + static_cast<std::ptrdiff_t>(i));
+        moved.insert(moved.begin() + static_cast<std::ptrdiff_t>(j), e);
+        if (switches(moved) < switches(steps) && reproduces(s, moved, oracle)) {
+          steps = std::move(moved);
+          changed = true;
+        }
+      }
+    }
+  }
+  schedule = std::move(steps);
+}
+
 }  // namespace
 
 bool reproduces(const Scenario& s, const std::vector<uint8_t>& schedule, uint8_t oracle) {
@@ -87,6 +122,7 @@ Finding minimize(const Finding& f) {
   const uint8_t oracle = f.violation.oracle;
   for (int round = 0; round < 8; ++round) {
     const bool changed = shrink_program(out.scenario, out.schedule, oracle);
+    fewer_switches(out.scenario, out.schedule, oracle);
     shrink_schedule(out.scenario, out.schedule, oracle);
     if (!changed) break;
   }

@@ -22,7 +22,27 @@ std::string changes(const World& a, const World& b) {
     if (sa == sb && !renamed) continue;
     out += "  " + dentry_label((b.d[i].flags & kUsed) ? b : a, i) + " " + sa + "->" + sb;
   }
+  auto lock_state = [](const World& w) {
+    return w.writer ? std::string("excl") : w.readers ? "shared:" + std::to_string(w.readers) : std::string("free");
+  };
+  if (a.readers != b.readers || a.writer != b.writer) out += "  i_rwsem(P) " + lock_state(a) + "->" + lock_state(b);
+  for (uint8_t n = 0; n < kMaxNames; ++n)
+    if (a.server[n] != b.server[n])
+      out += "  disk/server " + std::string(name_of(n)) + " " + std::string(type_name(a.server[n])) + "->" +
+             std::string(type_name(b.server[n]));
   return out;
+}
+
+// "T1x5 T0x2": the schedule as runs of one thread, easier to read than the raw list.
+std::string runs(const std::vector<uint8_t>& schedule) {
+  std::string out;
+  for (size_t i = 0; i < schedule.size();) {
+    size_t j = i;
+    while (j < schedule.size() && schedule[j] == schedule[i]) ++j;
+    out += (out.empty() ? "T" : " T") + std::to_string(schedule[i]) + "x" + std::to_string(j - i);
+    i = j;
+  }
+  return out.empty() ? "(none: thread 0 first, then 1, ...)" : out;
 }
 
 }  // namespace
@@ -53,6 +73,7 @@ std::string format_report(const Finding& f) {
          std::string(variants()[f.scenario.variant].title) + "\n";
   std::vector<TraceStep> trace;
   const RunResult r = run_schedule(f.scenario, f.schedule, &trace);
+  out += "# schedule: " + runs(f.schedule) + "\n";
   out += "# interleaving (" + std::to_string(trace.size()) + " steps; '*' = chosen by the schedule, the rest run the\n"
          "# lowest-numbered runnable thread; dentry states IL in-lookup, HN/HP hashed negative/positive, U unhashed):\n";
   for (size_t i = 0; i < trace.size(); ++i) {
