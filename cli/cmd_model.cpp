@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "core/read_file.hpp"
 #include "model/dcache/explore.hpp"
+#include "model/dcache/oracle.hpp"
 #include "model/dcache/report.hpp"
 #include "model/dcache/schedule_text.hpp"
 #include "model/dcache/variant.hpp"
@@ -86,7 +87,20 @@ int exhaustive(uint8_t variant, const po::variables_map& vm) {
   return kExitOk;
 }
 
+int list() {
+  std::printf("variants:\n");
+  for (const Variant& v : variants())
+    std::printf("  %-32s %-16s %s\n    %s\n", std::string(v.name).c_str(),
+                std::string(v.expected ? oracle_info(v.expected).name : "(clean)").c_str(),
+                std::string(v.title).c_str(), std::string(v.kernel).c_str());
+  std::printf("built-in scenarios:\n");
+  for (const NamedScenario& ns : builtin_scenarios())
+    std::printf("  %-26s %s\n", std::string(ns.name).c_str(), std::string(ns.why).c_str());
+  return kExitOk;
+}
+
 int run(const po::variables_map& vm) {
+  if (vm["list"].as<bool>()) return list();
   if (vm.count("replay")) return replay(vm);
   const std::string name = vm["variant"].as<std::string>();
   auto variant = find_variant(name);
@@ -114,7 +128,9 @@ Command model_command() {
           "[--variant V --budget SECONDS [--exhaustive] [--seed S] | --replay FILE]",
           [](po::options_description& desc, po::positional_options_description&) {
             desc.add_options()
-                ("variant", po::value<std::string>()->default_value("fixed"), "rules to explore: fixed or a seeded bug")
+                ("variant", po::value<std::string>()->default_value("fixed"),
+                 "rules to explore: fixed or a seeded bug (see --list)")
+                ("list", po::bool_switch(), "list the variants and the built-in scenarios")
                 ("budget", po::value<double>()->default_value(10), "seconds of random exploration")
                 ("exhaustive", po::bool_switch(), "every interleaving of every built-in scenario, with state counts")
                 ("seed", po::value<uint64_t>()->default_value(1), "random seed")
