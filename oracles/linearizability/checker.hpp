@@ -57,6 +57,21 @@ concept Model = requires(const M& m, const ModelState<M>& s, const Op& op,
 
 inline constexpr int kMaxInFlight = 64;
 
+// Whether an op that gave `result` leaves every state as it found it: a failed op (the
+// kernel undoes or never starts what fails, and the models say so), a statx, an open that
+// neither creates, truncates nor keeps its fd. A model may decide for itself by defining
+// `bool pure(const Op&, int32_t result) const`. Used only together with a check that the
+// model's transition indeed left the state unchanged.
+template <Model M>
+bool is_pure_outcome(const M& model, const Op& op, int32_t result) {
+  if constexpr (requires { { model.pure(op, result) } -> std::convertible_to<bool>; }) {
+    return model.pure(op, result);
+  } else {
+    if (result < 0 || op.kind == OpKind::kStatx) return true;
+    return op.kind == OpKind::kOpen && !creates_file(op.flags) && !(op.flags & O_TRUNC) && op.fd == kNoSlot;
+  }
+}
+
 namespace detail {
 
 // One pass over the marks. With kTrackPaths every configuration remembers the order that
@@ -69,7 +84,10 @@ class Search {
   using Transition = ModelTransition<M>;
 
   Search(const M& model, const CheckInput& input, const Budget& budget)
-      : model_(model), input_(input), budget_(budget), slot_(input.ops.size(), -1) {}
+      : model_(model), input_(input), budget_(budget), slot_(input.ops.size(), -1) {
+    pure_.reserve(input.ops.size());
+    for (const CheckOp& c : input.ops) pure_.push_back(!c.hung && is_pure_outcome(model, *c.op, c.result));
+  }
 
   CheckResult run(size_t mark_count) {
     start_ = std::chrono::steady_clock::now();
@@ -114,6 +132,13 @@ class Search {
   // others, linearize any other ops in flight and then `op`. A configuration reached by
   // linearizing something after `op` is not kept: it is reachable again later from the one
   // that stopped at `op`, which is kept.
+  //
+  // Pure ops (is_pure_outcome) that the model accepts in the current state without a
+  // change are linearized at once, before anything else: for any order that places such an
+  // op later, the order that places it now explains the same history (it was called
+  // already, so no real-time constraint forbids it, and it changes nothing the ops between
+  // see). So the configurations that leave it for later are never needed, and the search
+  // does not branch on reads.
   bool ret(uint32_t op) {
     const uint64_t bit = uint64_t{1} << slot_[op];
     next_.clear();
@@ -124,20 +149,40 @@ class Search {
       else work_.insert({std::move(c.state), c.linearized, c.path, 0});
     }
     for (size_t i = 0; i < work_.size(); ++i) {
-      uint64_t open = in_flight_ & ~work_[i].linearized;
-      for (; open; open &= open - 1) {
-        const int s = std::countr_zero(open);
+      uint64_t lin = work_[i].linearized;
+      uint32_t path = work_[i].path;
+      const uint64_t open = in_flight_ & ~lin;
+      uint64_t stuttered = 0;
+      for (uint64_t rest = open; rest; rest &= rest - 1) {
+        const int s = std::countr_zero(rest);
+        const CheckOp& c = input_.ops[op_of_slot_[s]];
+        auto& out = transitions_[s];
+        out.clear();
+        model_.step(work_[i].state, *c.op, out);
+        ++result_.stats.steps;
+        if (!pure_[op_of_slot_[s]]) continue;
+        for (const auto& t : out) {
+          if (t.result == c.result && t.next == work_[i].state) {
+            stuttered |= uint64_t{1} << s;
+            path = extend(path, op_of_slot_[s]);
+            break;
+          }
+        }
+      }
+      lin |= stuttered;
+      if (lin & bit) {
+        next_.insert({work_[i].state, lin & ~bit, path, 0});
+        continue;
+      }
+      for (uint64_t rest = open & ~stuttered; rest; rest &= rest - 1) {
+        const int s = std::countr_zero(rest);
         const uint32_t candidate = op_of_slot_[s];
         const CheckOp& c = input_.ops[candidate];
-        transitions_.clear();
-        model_.step(work_[i].state, *c.op, transitions_);
-        ++result_.stats.steps;
-        for (auto& t : transitions_) {
+        for (auto& t : transitions_[s]) {
           if (!c.hung && t.result != c.result) continue;
-          const uint64_t lin = work_[i].linearized;
-          const uint32_t path = extend(work_[i].path, candidate);
-          if (candidate == op) next_.insert({std::move(t.next), lin, path, 0});
-          else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), path, 0});
+          const uint32_t next_path = extend(path, candidate);
+          if (candidate == op) next_.insert({std::move(t.next), lin, next_path, 0});
+          else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), next_path, 0});
         }
       }
       if (!within_budget()) return false;
@@ -203,7 +248,8 @@ class Search {
   uint32_t op_of_slot_[kMaxInFlight] = {};
   uint64_t in_flight_ = 0;
   ConfigSet<State> frontier_, next_, work_;
-  std::vector<Transition> transitions_;
+  std::vector<Transition> transitions_[kMaxInFlight];  // per in-flight slot
+  std::vector<bool> pure_;
   std::vector<Node> nodes_;
   uint32_t deepest_ = 0;
   uint64_t clock_checks_ = 0;
