@@ -78,16 +78,19 @@ inline void d_lookup_done(World& w, uint8_t i) { w.d[i].flags &= static_cast<uin
 // __d_add(): leave the in-lookup state, set the inode, hash. Hashing a dentry that is
 // already hashed is the "spliced twice" bug (d_splice_alias's BUG_ON, or a d_add that
 // makes the hash chain loop onto itself).
-inline void d_add(World& w, int thread, uint8_t i, uint8_t type) {
+inline void d_add(World& w, int thread, uint8_t i, uint8_t type, uint8_t target = 0) {
   Dentry& d = w.d[i];
   if (d.flags & kHashed) violate(w, kSpliceTwice, thread, i);
   d_lookup_done(w, i);
   d.type = type;
+  d.target = type == kLink ? target : 0;
   d.flags = static_cast<uint8_t>((d.flags | kHashed) & ~kStale);
 }
 
 // d_splice_alias() for a non-directory inode: __d_add() after BUG_ON(!d_unhashed()).
-inline void d_splice_alias(World& w, int thread, uint8_t i, uint8_t type) { d_add(w, thread, i, type); }
+inline void d_splice_alias(World& w, int thread, uint8_t i, uint8_t type, uint8_t target = 0) {
+  d_add(w, thread, i, type, target);
+}
 
 // d_delete(): the last user turns the dentry negative in place; otherwise it is dropped.
 inline void d_delete(World& w, uint8_t i) {

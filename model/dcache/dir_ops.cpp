@@ -17,7 +17,7 @@ uint8_t lookup_excl(Ctx& c, uint8_t name) {
   if (i != kNoDentry) d_drop(c.w, i);
   const uint8_t n = d_alloc(c.w, name);
   if (n == kNoDentry) return n;
-  d_splice_alias(c.w, c.t, n, c.w.server[name]);
+  d_splice_alias(c.w, c.t, n, c.w.server[name], c.w.server_target[name]);
   return n;
 }
 
@@ -96,6 +96,7 @@ const char* dir_step(Ctx& c) {
       }
       if (c.op.name != c.op.name2) {
         c.w.server[c.op.name2] = c.w.server[c.op.name];
+        c.w.server_target[c.op.name2] = c.w.server_target[c.op.name];
         c.w.server[c.op.name] = kNone;
         d_move(c.w, th.d, th.d2, c.op.name2);
       }
@@ -114,8 +115,11 @@ const char* finish_step(Ctx& c) {
   if (th.result == kOk && c.op.kind == kOpOpen && (c.op.flags & kODirectory) && th.d != kNoDentry &&
       c.w.d[th.d].type == kFile)
     th.result = kENOTDIR;
-  dput(c.w, c.t, th.d);
-  dput(c.w, c.t, th.d2);
+  if (!(th.mode & kRcu)) {  // terminate_walk(): RCU mode holds no references
+    dput(c.w, c.t, th.d);
+    dput(c.w, c.t, th.d2);
+  }
+  drop_links(c);
   op_done(c);
   return "unlock, dput, return";
 }

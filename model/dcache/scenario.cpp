@@ -11,7 +11,7 @@ std::string_view name_of(uint8_t name) {
 
 std::string_view op_kind_name(uint8_t kind) {
   static constexpr std::array<std::string_view, kOpKindCount> kKinds = {
-      "open", "stat", "unlink", "rename", "evict", "remote_create", "remote_unlink"};
+      "open", "stat", "lstat", "unlink", "rename", "evict", "remote_create", "remote_unlink"};
   return kind < kOpKindCount ? kKinds[kind] : "?";
 }
 
@@ -26,13 +26,13 @@ std::string_view fs_name(uint8_t fs) {
 }
 
 std::string_view type_name(uint8_t type) {
-  static constexpr std::array<std::string_view, 3> kTypes = {"none", "file", "dir"};
-  return type < 3 ? kTypes[type] : "?";
+  static constexpr std::array<std::string_view, kTypeCount> kTypes = {"none", "file", "dir", "symlink"};
+  return type < kTypeCount ? kTypes[type] : "?";
 }
 
 std::string_view result_name(uint8_t result) {
-  static constexpr std::array<std::string_view, kResultCount> kResults = {"0", "-ENOENT", "-EEXIST",
-                                                                          "-ENOTDIR", "-EAGAIN"};
+  static constexpr std::array<std::string_view, kResultCount> kResults = {"0",        "-ENOENT", "-EEXIST",
+                                                                          "-ENOTDIR", "-EAGAIN", "-ELOOP"};
   return result < kResultCount ? kResults[result] : "?";
 }
 

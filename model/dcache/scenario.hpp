@@ -14,6 +14,7 @@ namespace nfz::dcache {
 enum OpKind : uint8_t {
   kOpOpen,          // open(2) / openat2 / io_uring open of P/name
   kOpStat,          // a lookup without open: walk_component -> lookup_fast / lookup_slow
+  kOpLstat,         // the same, not following a trailing symlink
   kOpUnlink,        // do_unlinkat: i_rwsem exclusive, lookup_one_qstr_excl, ->unlink, d_delete
   kOpRename,        // do_renameat2 within P: ->rename, d_move
   kOpEvict,         // shrink the dcache: every unused dentry is killed (drop_caches 2)
@@ -54,6 +55,7 @@ struct Scenario {
   uint8_t variant = 0;  // index into variants()
   uint32_t rules = 0;   // the variant's Rule bits, copied here for the step function
   uint8_t server[kMaxNames] = {};
+  uint8_t server_target[kMaxNames] = {};  // body of each kLink name
   uint8_t nthreads = 0;
   uint8_t nops[kSlots] = {};     // nops[kSetupSlot] is the setup's length
   Op ops[kSlots][kMaxOps] = {};  // ops[kSetupSlot] is the setup

@@ -17,8 +17,9 @@ constexpr Op simple(uint8_t kind, uint8_t name = 0, uint8_t name2 = 0) { return 
 struct Builder {
   Scenario s;
   constexpr Builder(uint8_t fs) { s.fs = fs; }
-  constexpr Builder& server(uint8_t name, uint8_t type) {
+  constexpr Builder& server(uint8_t name, uint8_t type, uint8_t target = 0) {
     s.server[name] = type;
+    s.server_target[name] = target;
     return *this;
   }
   constexpr Builder& setup(Op op) {
@@ -57,6 +58,9 @@ const std::vector<NamedScenario>& table() {
       {"rename-cached", "a rename under a RESOLVE_CACHED open and a lookup", false,
        Builder(kFsExt4).server(A, kFile).setup(simple(kOpStat, A)).setup(simple(kOpStat, B))
            .thread({simple(kOpRename, A, B)}).thread({open_op(B, 0, kHowCached)}).thread({simple(kOpStat, A)}).s},
+      {"cached-symlink-2025", "RESOLVE_CACHED open through a cached symlink to an uncached name (depth 1)", false,
+       Builder(kFsExt4).server(A, kFile).server(B, kLink, A).setup(simple(kOpLstat, B))
+           .thread({open_op(B, 0, kHowCached)}).thread({simple(kOpStat, B)}).s},
       {"nfs-remote", "a name created by another client under a cached negative dentry", false,
        Builder(kFsNfs).setup(simple(kOpStat, A)).setup(simple(kOpRemoteCreate, A))
            .thread({open_op(A)}).thread({open_op(A, 0, kHowUring)}).thread({simple(kOpEvict)}).s},
@@ -75,7 +79,7 @@ Op random_op(Rng& rng, uint8_t fs) {
       const uint32_t f = rng.below(6);
       op.flags = f == 0 ? kOCreat : f == 1 ? (kOCreat | kOExcl) : f == 2 ? kODirectory : 0;
     } else if (k < 12) {
-      op.kind = kOpStat;
+      op.kind = rng.below(3) ? kOpStat : kOpLstat;
     } else if (k == 12) {
       op.kind = kOpUnlink;
     } else if (k == 13) {
@@ -104,7 +108,11 @@ Scenario with_variant(Scenario s, uint8_t variant) {
 Scenario random_scenario(Rng& rng, uint8_t variant) {
   Scenario s;
   s.fs = static_cast<uint8_t>(rng.below(kFsCount));
-  for (uint8_t n = 0; n < 2; ++n) s.server[n] = static_cast<uint8_t>(rng.below(4) == 0 ? kDir : rng.below(2));
+  for (uint8_t n = 0; n < 2; ++n) {
+    const uint32_t k = rng.below(8);
+    s.server[n] = static_cast<uint8_t>(k < 3 ? kNone : k < 6 ? kFile : k == 6 ? kDir : kLink);
+    s.server_target[n] = s.server[n] == kLink ? static_cast<uint8_t>(1 - n) : 0;
+  }
   s.nops[kSetupSlot] = static_cast<uint8_t>(rng.below(3));
   for (int i = 0; i < s.nops[kSetupSlot]; ++i) s.ops[kSetupSlot][i] = random_op(rng, s.fs);
   s.nthreads = static_cast<uint8_t>(2 + rng.below(2));
@@ -124,7 +132,10 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   s.fs = head & 1;
   s.nthreads = static_cast<uint8_t>(2 + ((head >> 1) % (kMaxThreads - 1)));
   const uint8_t srv = next();
-  for (int n = 0; n < kMaxNames; ++n) s.server[n] = static_cast<uint8_t>(((srv >> (2 * n)) & 3) % 3);
+  for (int n = 0; n < kMaxNames; ++n) {
+    s.server[n] = static_cast<uint8_t>((srv >> (2 * n)) & 3);
+    s.server_target[n] = s.server[n] == kLink ? static_cast<uint8_t>(n ^ 1) : 0;
+  }
   const uint8_t counts = next();
   s.nops[kSetupSlot] = counts % 3;
   for (int t = 0; t < s.nthreads; ++t) s.nops[t] = static_cast<uint8_t>(1 + ((counts >> (2 + t)) & 1));

@@ -82,11 +82,19 @@ std::string parse_setting(const std::vector<std::string_view>& w, Scenario& s) {
     return {};
   }
   for (size_t i = 1; i < w.size(); ++i) {
-    auto eq = w[i].find('=');
+    const auto eq = w[i].find('=');
     auto n = eq == std::string_view::npos ? std::nullopt : lookup(w[i].substr(0, eq), name_of, kMaxNames);
-    auto ty = n ? lookup(w[i].substr(eq + 1), type_name, 3) : std::nullopt;
-    if (!ty) return "server: expected NAME=none|file|dir, got '" + std::string(w[i]) + "'";
+    std::string_view type = n ? w[i].substr(eq + 1) : std::string_view();
+    std::optional<uint8_t> target;
+    if (auto colon = type.find(':'); colon != std::string_view::npos) {
+      target = lookup(type.substr(colon + 1), name_of, kMaxNames);
+      type = type.substr(0, colon);
+    }
+    auto ty = n ? lookup(type, type_name, kTypeCount) : std::nullopt;
+    if (!ty || (*ty == kLink) != target.has_value())
+      return "server: expected NAME=none|file|dir|symlink:NAME, got '" + std::string(w[i]) + "'";
     s.server[*n] = *ty;
+    s.server_target[*n] = target.value_or(0);
   }
   return {};
 }
@@ -100,7 +108,10 @@ std::string print_schedule_file(const ScheduleFile& f) {
   out += "fs " + std::string(fs_name(s.fs)) + "\n";
   std::string server;
   for (uint8_t n = 0; n < kMaxNames; ++n)
-    if (s.server[n] != kNone) server += " " + std::string(name_of(n)) + "=" + std::string(type_name(s.server[n]));
+    if (s.server[n] != kNone) {
+      server += " " + std::string(name_of(n)) + "=" + std::string(type_name(s.server[n]));
+      if (s.server[n] == kLink) server += ":" + std::string(name_of(s.server_target[n]));
+    }
   if (!server.empty()) out += "server" + server + "\n";
   if (s.nops[kSetupSlot]) {
     out += "setup:\n";

@@ -29,6 +29,7 @@ constexpr std::array<PcInfo, kPcCount> kPcs = {{
     {"->atomic_open instantiate", false},
     {"->atomic_open fallback ->lookup", true},
     {"->atomic_open fallback splice", false},
+    {"pick_link", false},
     {"complete_walk", false},
     {"finish", false},
     {"inode_lock", true},
@@ -49,7 +50,7 @@ const char* step(World& w, const Scenario& s, int t) {
   if ((th.mode & kNonblock) && pc_blocks(th.pc)) violate(w, kNonblockWalk, t, th.d);
   const char* what;
   if (th.pc == kPcFinish) what = detail::finish_step(c);
-  else if (th.pc == kPcStart && c.op.kind != kOpOpen && c.op.kind != kOpStat) what = detail::start_dir_op(c);
+  else if (th.pc == kPcStart && !detail::is_walk_op(c.op.kind)) what = detail::start_dir_op(c);
   else if (th.pc >= kPcDirLock) what = detail::dir_step(c);
   else what = detail::walk_step(c);
   check_dentry_invariants(w, t);
@@ -59,6 +60,7 @@ const char* step(World& w, const Scenario& s, int t) {
 World initial_world(const Scenario& s) {
   World w;
   std::memcpy(w.server, s.server, sizeof w.server);
+  std::memcpy(w.server_target, s.server_target, sizeof w.server_target);
   while (!thread_done(w, s, kSetupSlot) && w.violation.oracle == kOracleNone && !w.overflow) {
     if (!runnable(w, s, kSetupSlot)) {
       violate(w, kProgress, kSetupSlot);

@@ -30,6 +30,7 @@ enum Pc : uint8_t {
   kPcAoInstantiate,    // ->atomic_open(): d_splice_alias() / d_add(NULL), d_lookup_done()
   kPcAoFallbackLookup, // ->atomic_open() fell back to its own ->lookup (blocks)
   kPcAoFallbackSplice, // ... and splices the dentry it was handed
+  kPcFollowLink,       // step_into() -> pick_link(): push the symlink, walk its body
   kPcCompleteWalk,     // complete_walk(): try_to_unlazy() with LOOKUP_CACHED cleared
   kPcFinish,           // inode_unlock, dput, the op's result (and ->open)
   kPcDirLock,          // unlink/rename: inode_lock() on the parent (may sleep)

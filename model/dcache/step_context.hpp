@@ -9,6 +9,8 @@
 
 namespace nfz::dcache::detail {
 
+inline bool is_walk_op(uint8_t kind) { return kind == kOpOpen || kind == kOpStat || kind == kOpLstat; }
+
 struct Ctx {
   World& w;
   const Scenario& s;
@@ -18,6 +20,9 @@ struct Ctx {
 
   bool rule(uint32_t r) const { return s.rules & r; }
   bool creat() const { return op.kind == kOpOpen && (op.flags & kOCreat); }
+  bool lookup_only() const { return op.kind == kOpStat || op.kind == kOpLstat; }
+  // The name the walk is resolving now: the op's, or the body of the symlink it follows.
+  uint8_t name() const { return th.name; }
   Dentry& dentry() { return w.d[th.d]; }
   // ->d_revalidate must ask the server: only nfs has one, and only a name the server
   // changed behind our back needs it.
@@ -29,13 +34,25 @@ inline void finish_with(Ctx& c, uint8_t result) {
   c.th.pc = kPcFinish;
 }
 
-// The op's result from the dentry the walk ended on (held): negative -ENOENT, an
-// O_CREAT|O_EXCL open of a positive one -EEXIST.
+// The op's result from the dentry the walk ended on (held, or seen under RCU):
+// negative -ENOENT, an O_CREAT|O_EXCL open of a positive one -EEXIST (symlinks
+// included: do_open() refuses to follow), a symlink is followed (open, stat).
 inline void finish_found(Ctx& c) {
   const Dentry& d = c.dentry();
   if (d.type == kNone) return finish_with(c, kENOENT);
   if (c.creat() && (c.op.flags & kOExcl)) return finish_with(c, kEEXIST);
+  if (d.type == kLink && c.op.kind != kOpLstat) {
+    c.th.pc = kPcFollowLink;
+    return;
+  }
   finish_with(c, kOk);
+}
+
+// drop_links(): the symlink on the stack holds a reference only in ref-walk mode.
+inline void drop_links(Ctx& c) {
+  if (c.th.link != kNoDentry && !(c.th.mode & kRcu)) dput(c.w, c.t, c.th.link);
+  c.th.link = kNoDentry;
+  c.th.depth = 0;
 }
 
 // walk.cpp

@@ -9,6 +9,7 @@ namespace {
 // -EAGAIN out of a walk that may not block. io_uring retries the request in an io-wq
 // worker (io_openat2(): -EAGAIN with IO_URING_F_NONBLOCK); openat2 returns it.
 const char* eagain(Ctx& c, const char* what) {
+  drop_links(c);
   c.th.d = kNoDentry;  // RCU mode holds no reference
   if (c.op.how == kHowUring && !(c.th.mode & kPunted)) {
     c.th.mode = kPunted;
@@ -24,7 +25,9 @@ const char* eagain(Ctx& c, const char* what) {
 // attempt gives up the same way.
 const char* echild(Ctx& c, const char* what) {
   if (c.th.mode & kNonblock) return eagain(c, what);
+  drop_links(c);
   c.th.d = kNoDentry;
+  c.th.name = c.op.name;  // the ref-walk retry starts the whole path again
   c.th.mode &= static_cast<uint8_t>(~kRcu);
   c.th.pc = c.creat() ? kPcLock : kPcLookupFast;
   return what;
@@ -34,7 +37,7 @@ const char* echild(Ctx& c, const char* what) {
 // lookup_open() opens a positive one and hands a negative one to ->atomic_open or
 // ->create.
 void dispatch_hashed(Ctx& c) {
-  if (!(c.th.mode & kLocked) || c.op.kind == kOpStat || (c.th.mode & kSwitched) || c.dentry().type != kNone)
+  if (!(c.th.mode & kLocked) || c.lookup_only() || (c.th.mode & kSwitched) || c.dentry().type != kNone)
     return finish_found(c);
   if (c.s.fs == kFsNfs) {
     c.th.pc = kPcAtomicOpen;
@@ -58,7 +61,9 @@ void dispatch_in_lookup(Ctx& c) {
 
 const char* start(Ctx& c) {
   ThreadState& th = c.th;
-  th.d = th.d2 = kNoDentry;
+  th.d = th.d2 = th.link = kNoDentry;
+  th.name = c.op.name;
+  th.depth = 0;
   th.found = kNone;
   th.cause = kCauseNone;
   th.result = kOk;
@@ -96,7 +101,7 @@ const char* start(Ctx& c) {
 
 const char* lookup_fast(Ctx& c) {
   ThreadState& th = c.th;
-  const uint8_t i = d_lookup(c.w, c.op.name);
+  const uint8_t i = d_lookup(c.w, c.name());
   if (th.mode & kRcu) {
     if (i == kNoDentry) {
       th.cause = kCauseMiss;
@@ -115,6 +120,10 @@ const char* lookup_fast(Ctx& c) {
       finish_with(c, kENOENT);
       return "lookup_fast (rcu): negative dentry: -ENOENT";
     }
+    if (c.w.d[i].type == kLink && c.op.kind != kOpLstat) {
+      th.pc = kPcFollowLink;
+      return "lookup_fast (rcu): hit, a symlink";
+    }
     th.pc = kPcCompleteWalk;
     return "lookup_fast (rcu): hit";
   }
@@ -132,18 +141,33 @@ const char* lookup_fast(Ctx& c) {
   return "lookup_fast: hit";
 }
 
+// legitimize_links(): a reference on the symlink the RCU walk followed, if its d_seq
+// still holds.
+bool legitimize_link(Ctx& c) {
+  const Dentry& l = c.w.d[c.th.link];
+  if (!(l.flags & kUsed) || l.seq != c.th.link_seq) {
+    c.th.cause = kCauseSeq;
+    return false;
+  }
+  dget(c.w, c.th.link);
+  return true;
+}
+
 // try_to_unlazy() / try_to_unlazy_next(): take references on what the RCU walk saw.
 const char* unlazy(Ctx& c) {
   ThreadState& th = c.th;
   // Fixed (46af9ae1305f): try_to_unlazy() itself refuses under LOOKUP_CACHED. Before,
-  // the refusal sat in legitimize_links(), called only when nd->depth != 0; these walks
-  // follow no symlink, so the refusal never ran.
-  if ((th.mode & kCached) && !c.rule(kRuleLegitimizeLinksOnlyAtDepth))
-    return echild(c, "try_to_unlazy: LOOKUP_CACHED: -ECHILD");
+  // the refusal sat in legitimize_links(), which try_to_unlazy() called only when
+  // nd->depth != 0: a walk that follows no symlink was never refused.
+  if ((th.mode & kCached) && (!c.rule(kRuleLegitimizeLinksOnlyAtDepth) || th.depth > 0))
+    return echild(c, th.depth ? "try_to_unlazy: legitimize_links: LOOKUP_CACHED: -ECHILD"
+                              : "try_to_unlazy: LOOKUP_CACHED: -ECHILD");
+  if (th.depth && !legitimize_link(c)) return echild(c, "legitimize_links: d_seq changed: -ECHILD");
   if (th.d != kNoDentry) {
     const Dentry& d = c.dentry();
     if (!(d.flags & kUsed) || d.seq != th.seq) {
       th.cause = kCauseSeq;
+      if (th.depth) dput(c.w, c.t, th.link);  // terminate_walk() puts what was legitimized
       return echild(c, "try_to_unlazy_next: d_seq changed: -ECHILD");
     }
     dget(c.w, th.d);
@@ -181,7 +205,7 @@ const char* lock(Ctx& c) {
 
 const char* alloc_parallel(Ctx& c) {
   ThreadState& th = c.th;
-  const uint8_t i = d_lookup(c.w, c.op.name);
+  const uint8_t i = d_lookup(c.w, c.name());
   if (i != kNoDentry) {
     dget(c.w, i);
     th.d = i;
@@ -192,14 +216,14 @@ const char* alloc_parallel(Ctx& c) {
     dispatch_hashed(c);
     return "d_alloc_parallel: hashed match";
   }
-  const uint8_t j = d_in_lookup_find(c.w, c.op.name, c.rule(kRuleInLookupScanSkipsUnhashed));
+  const uint8_t j = d_in_lookup_find(c.w, c.name(), c.rule(kRuleInLookupScanSkipsUnhashed));
   if (j != kNoDentry) {
     dget(c.w, j);
     th.d = j;
     th.pc = kPcWaitLookup;
     return "d_alloc_parallel: in-lookup match, wait";
   }
-  const uint8_t n = d_alloc(c.w, c.op.name);
+  const uint8_t n = d_alloc(c.w, c.name());
   if (n == kNoDentry) return "d_alloc: out of dentries";
   c.w.d[n].flags |= kInLookup | kWasInLookup;
   th.d = n;
@@ -211,7 +235,7 @@ const char* wait_lookup(Ctx& c) {
   const Dentry& d = c.dentry();
   // d_alloc_parallel() after d_wait_lookup(): a hashed match is returned, anything
   // else (dropped, renamed) means starting over.
-  if ((d.flags & kHashed) && d.name == c.op.name) {
+  if ((d.flags & kHashed) && d.name == c.name()) {
     if (c.needs_server(c.th.d)) {
       c.th.pc = kPcRevalidate;
       return "d_wait_lookup: woken, hashed match, must revalidate";
@@ -226,7 +250,7 @@ const char* wait_lookup(Ctx& c) {
 }
 
 const char* splice(Ctx& c) {
-  d_splice_alias(c.w, c.t, c.th.d, c.th.found);
+  d_splice_alias(c.w, c.t, c.th.d, c.th.found, c.th.found_target);
   d_lookup_done(c.w, c.th.d);
   if (c.op.kind == kOpOpen && c.th.found == kNone && c.creat()) c.th.pc = kPcCreate;
   else finish_found(c);
@@ -234,7 +258,7 @@ const char* splice(Ctx& c) {
 }
 
 const char* create(Ctx& c) {
-  c.w.server[c.op.name] = kFile;
+  c.w.server[c.name()] = kFile;
   c.dentry().type = kFile;  // d_instantiate()
   finish_with(c, kOk);
   return "->create, d_instantiate";
@@ -270,10 +294,11 @@ const char* atomic_open(Ctx& c) {
 }
 
 const char* atomic_open_rpc(Ctx& c) {
-  uint8_t& truth = c.w.server[c.op.name];
+  uint8_t& truth = c.w.server[c.name()];
   if (c.creat() && truth == kNone) truth = kFile;
   else if (c.creat() && (c.op.flags & kOExcl)) c.th.result = kEEXIST;
   c.th.found = truth;
+  c.th.found_target = c.w.server_target[c.name()];
   c.th.pc = kPcAoInstantiate;
   return "->atomic_open: OPEN round trip";
 }
@@ -288,33 +313,62 @@ const char* atomic_open_instantiate(Ctx& c) {
   } else if (c.creat() && (d.flags & kHashed)) {
     d.type = c.th.found;  // O_CREAT on a hashed negative, exclusive lock: d_instantiate()
   } else {
-    d_splice_alias(c.w, c.t, i, c.th.found);
+    d_splice_alias(c.w, c.t, i, c.th.found, c.th.found_target);
   }
   d_lookup_done(c.w, i);  // atomic_open() in fs/namei.c, after ->atomic_open
-  if (c.th.result != kEEXIST) finish_with(c, c.th.found == kNone ? kENOENT : kOk);
-  else c.th.pc = kPcFinish;
+  if (c.th.result == kEEXIST) c.th.pc = kPcFinish;
+  else finish_found(c);  // nfs opens only regular files: a symlink is left to the VFS
   return "->atomic_open: instantiate, d_lookup_done";
 }
 
 const char* fallback_splice(Ctx& c) {
-  d_splice_alias(c.w, c.t, c.th.d, c.th.found);
+  d_splice_alias(c.w, c.t, c.th.d, c.th.found, c.th.found_target);
   d_lookup_done(c.w, c.th.d);
-  finish_with(c, c.th.found == kNone ? kENOENT : kOk);
+  finish_found(c);
   return "->atomic_open fallback: d_splice_alias";
 }
 
 const char* complete_walk(Ctx& c) {
   ThreadState& th = c.th;
   th.mode &= static_cast<uint8_t>(~kCached);  // complete_walk(): the walk itself is over
+  if (th.depth && !legitimize_link(c)) return echild(c, "complete_walk: symlink's d_seq changed: -ECHILD");
   const Dentry& d = c.dentry();
   if (!(d.flags & kUsed) || d.seq != th.seq) {
     th.cause = kCauseSeq;
+    if (th.depth) dput(c.w, c.t, th.link);
     return echild(c, "complete_walk: d_seq changed: -ECHILD");
   }
   dget(c.w, th.d);
   th.mode &= static_cast<uint8_t>(~(kRcu | kNonblock));
   finish_found(c);
   return "complete_walk: try_to_unlazy ok";
+}
+
+// step_into() -> pick_link(): the walk ended on a symlink it follows. In ref-walk mode
+// open_last_lookups() has dropped the parent's lock first. The body is one name in P.
+const char* follow_link(Ctx& c) {
+  ThreadState& th = c.th;
+  if (th.depth >= kMaxDepth) {
+    if (th.mode & kRcu) th.d = kNoDentry;
+    finish_with(c, kELOOP);
+    return "pick_link: a symlink to a symlink: -ELOOP (model bound)";
+  }
+  if (!(th.mode & kRcu)) {
+    if (th.mode & kExclusive) c.w.writer = 0;
+    else if (th.mode & kLocked) --c.w.readers;
+    th.mode &= static_cast<uint8_t>(~(kLocked | kExclusive | kSwitched));
+    dput(c.w, c.t, th.d2);
+    th.d2 = kNoDentry;
+  }
+  th.name = c.dentry().target;
+  th.link = th.d;  // the reference, if any, moves to nd->stack
+  th.link_seq = th.seq;
+  th.depth = 1;
+  th.d = kNoDentry;
+  if (!c.creat()) th.pc = kPcLookupFast;
+  else if (th.mode & kRcu) th.pc = kPcUnlazy, th.cause = kCauseCreate;
+  else th.pc = kPcLock;
+  return "pick_link: walk the symlink's body";
 }
 
 }  // namespace
@@ -329,7 +383,8 @@ const char* walk_step(Ctx& c) {
     case kPcAllocParallel: return alloc_parallel(c);
     case kPcWaitLookup: return wait_lookup(c);
     case kPcFsLookup:
-      c.th.found = c.w.server[c.op.name];
+      c.th.found = c.w.server[c.name()];
+      c.th.found_target = c.w.server_target[c.name()];
       c.th.pc = kPcSplice;
       return "->lookup reads the directory";
     case kPcSplice: return splice(c);
@@ -338,10 +393,12 @@ const char* walk_step(Ctx& c) {
     case kPcAoRpc: return atomic_open_rpc(c);
     case kPcAoInstantiate: return atomic_open_instantiate(c);
     case kPcAoFallbackLookup:
-      c.th.found = c.w.server[c.op.name];
+      c.th.found = c.w.server[c.name()];
+      c.th.found_target = c.w.server_target[c.name()];
       c.th.pc = kPcAoFallbackSplice;
       return "->atomic_open fallback: nfs_lookup";
     case kPcAoFallbackSplice: return fallback_splice(c);
+    case kPcFollowLink: return follow_link(c);
     case kPcCompleteWalk: return complete_walk(c);
     default: return "bad pc";
   }

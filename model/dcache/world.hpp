@@ -21,7 +21,7 @@ inline constexpr int kSlots = kMaxThreads + 1;
 inline constexpr uint8_t kNoDentry = 0xff;
 
 // What a name is on the disk or server (and what a positive dentry points to).
-enum Type : uint8_t { kNone = 0, kFile = 1, kDir = 2 };
+enum Type : uint8_t { kNone = 0, kFile = 1, kDir = 2, kLink = 3, kTypeCount = 4 };
 
 // Dentry flag bits. d_flags in the kernel; kUsed says the slot holds a dentry at all.
 enum DentryFlag : uint8_t {
@@ -38,6 +38,7 @@ struct Dentry {
   uint8_t count = 0;  // d_lockref.count
   uint8_t seq = 0;    // d_seq: bumped by __d_drop, d_move, dentry_unlink_inode, kill
   uint8_t type = kNone;  // d_inode's type; kNone is a negative dentry
+  uint8_t target = 0;    // a symlink's body: a name in P (fast symlinks: no IO to read it)
 };
 
 // Walk mode bits of a thread (nd->flags and what io_uring added).
@@ -62,7 +63,11 @@ enum EagainCause : uint8_t {
 };
 
 // Results an op may end with; errno names in print.
-enum Result : uint8_t { kOk = 0, kENOENT, kEEXIST, kENOTDIR, kEAGAIN, kResultCount };
+enum Result : uint8_t { kOk = 0, kENOENT, kEEXIST, kENOTDIR, kEAGAIN, kELOOP, kResultCount };
+
+// The model follows one symlink per walk (nd->depth <= 1); a symlink to a symlink is
+// -ELOOP here (the kernel allows 40 levels).
+inline constexpr uint8_t kMaxDepth = 1;
 
 struct ThreadState {
   uint8_t op = 0;         // index of the running op
@@ -72,6 +77,11 @@ struct ThreadState {
   uint8_t seq = 0;        // d_seq of d sampled in RCU mode
   uint8_t mode = 0;       // Mode bits
   uint8_t found = kNone;  // what the filesystem answered
+  uint8_t found_target = 0;  // ... and the symlink body, when it is one
+  uint8_t name = 0;       // the component being looked up (the op's, or a symlink's body)
+  uint8_t depth = 0;      // nd->depth: symlinks on the stack
+  uint8_t link = kNoDentry;  // nd->stack[0].link (held only in ref-walk mode)
+  uint8_t link_seq = 0;   // its d_seq sampled in RCU mode
   uint8_t cause = kCauseNone;
   uint8_t result = kOk;   // the running (then last finished) op's result
 };
@@ -100,13 +110,14 @@ struct World {
   Dentry d[kMaxDentries];
   ThreadState t[kSlots];
   uint8_t server[kMaxNames] = {};  // the filesystem's truth per name
+  uint8_t server_target[kMaxNames] = {};  // symlink bodies
   uint8_t readers = 0;             // i_rwsem of P held shared by this many
   uint8_t writer = 0;              // i_rwsem of P held exclusively (0 or 1)
   uint8_t overflow = 0;            // ran out of dentry slots: the run says nothing
   Violation violation;
 };
 
-static_assert(sizeof(World) < 160, "World must stay small: it is copied per explored state");
+static_assert(sizeof(World) < 200, "World must stay small: it is copied per explored state");
 
 inline bool hashed(const Dentry& d) { return d.flags & kHashed; }
 inline bool in_lookup(const Dentry& d) { return d.flags & kInLookup; }

@@ -44,6 +44,8 @@ const Bad kBad[] = {
     {"nameifuzz dcache schedule v1\nvariant fixed\nthread 0:\n", 3, "'variant' and 'fs' lines"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs zfs\n", 3, "unknown fs 'zfs'"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=socket\n", 4, "server: expected"},
+    {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=symlink\n", 4, "server: expected"},
+    {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file:b\n", 4, "server: expected"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 1:\n", 4, "expected 'thread 0:'"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  frobnicate a\n", 5, "unknown op 'frobnicate'"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  open z\n", 5, "unknown name 'z'"},
@@ -79,7 +81,7 @@ TEST(ScheduleText, MalformedInputsNameTheirLine) {
 TEST(ScheduleText, CommentsAndBlankLinesAreIgnored) {
   auto parsed = parse_schedule_file(
       "# a report starts with comments\n\nnameifuzz dcache schedule v1  \nvariant fixed # rules\nfs nfs\n"
-      "server a=file b=dir\nsetup:\n  stat a\nthread 0:\n  open a O_CREAT O_EXCL uring\nthread 1:\n  rename a b\n"
+      "server a=file b=dir c=symlink:a\nsetup:\n  stat a\nthread 0:\n  open a O_CREAT O_EXCL uring\nthread 1:\n  rename a b\n"
       "schedule: 1 0\n 1 # more\n",
       "ok");
   ASSERT_TRUE(std::holds_alternative<ScheduleFile>(parsed)) << std::get<ScheduleError>(parsed).to_string();
@@ -87,6 +89,8 @@ TEST(ScheduleText, CommentsAndBlankLinesAreIgnored) {
   EXPECT_EQ(f.scenario.nthreads, 2);
   EXPECT_EQ(f.scenario.nops[kSetupSlot], 1);
   EXPECT_EQ(f.scenario.server[1], kDir);
+  EXPECT_EQ(f.scenario.server[2], kLink);
+  EXPECT_EQ(f.scenario.server_target[2], 0);
   EXPECT_EQ(f.scenario.ops[0][0].how, kHowUring);
   EXPECT_EQ(f.scenario.ops[0][0].flags, kOCreat | kOExcl);
   EXPECT_EQ(f.schedule, (std::vector<uint8_t>{1, 0, 1}));
