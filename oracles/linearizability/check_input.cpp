@@ -7,7 +7,7 @@
 
 namespace nfz::oracles::lin {
 
-std::string make_check_input(const History& history, CheckInput& out) {
+std::string make_check_input(const History& history, CheckInput& out, size_t* bad_event) {
   out.ops.clear();
   out.marks.clear();
   std::vector<std::vector<bool>> seen(history.ops.size());
@@ -16,6 +16,7 @@ std::string make_check_input(const History& history, CheckInput& out) {
   for (size_t i = 0; i < history.events.size(); ++i) {
     const Event& e = history.events[i];
     size_t lane = static_cast<size_t>(e.thread) + 1;
+    if (bad_event) *bad_event = i;
     if (e.thread < kSetupThread || lane >= history.ops.size() || e.index >= history.ops[lane].size())
       return "event " + std::to_string(i) + " names op " + std::to_string(e.index) + " of thread " +
              std::to_string(e.thread) + ", which the history does not have";

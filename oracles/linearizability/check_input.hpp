@@ -38,8 +38,9 @@ struct CheckInput {
 // ordered by time; at equal timestamps calls come before returns, so that two ops that
 // touch in time count as overlapping: that can only admit more orders, never invent a
 // violation. Harness actions (drop_caches, sleep, revalidate) change no namespace state
-// and are left out. Returns "" or why the history cannot be checked.
-std::string make_check_input(const History& history, CheckInput& out);
+// and are left out. Returns "" or why the history cannot be checked (and then, in
+// `bad_event`, which event).
+std::string make_check_input(const History& history, CheckInput& out, size_t* bad_event = nullptr);
 
 // "T1 #3" or "setup #0".
 std::string op_label(const CheckOp& op);
