@@ -212,3 +212,18 @@ TEST(LinearizabilityHistories, BudgetExhaustionIsUnknownNeverOk) {
 
 }  // namespace
 }  // namespace nfz::oracles::lin
+
+namespace nfz::oracles::lin {
+namespace {
+
+TEST(LinearizabilityHistories, MoreThan64InFlightIsUnknown) {
+  HistoryCase c{"wide", {}, {}};
+  for (int t = 0; t < 70; ++t) c.ops.push_back({t, kStatA, t, 1000, "ENOENT"});
+  History h = testing::build_history(c);
+  CheckResult r = check_linearizable(toy::FlatModel{}, input_of(h));
+  EXPECT_EQ(r.verdict, Verdict::kUnknown);
+  EXPECT_NE(r.reason.find("64"), std::string::npos) << r.reason;
+}
+
+}  // namespace
+}  // namespace nfz::oracles::lin
