@@ -27,6 +27,8 @@ struct CheckStats {
   size_t max_frontier = 0;       // most (state, linearized set) pairs carried across a return
   size_t max_configs = 0;        // most pairs explored at one return
   int max_in_flight = 0;         // most ops in flight at once (hung ones included)
+  uint64_t in_flight_sum = 0;    // ops in flight summed over calls: / calls = mean
+  uint64_t calls = 0;
 };
 
 struct CheckResult {

@@ -125,6 +125,8 @@ class Search {
     op_of_slot_[s] = op;
     int n = std::popcount(in_flight_);
     if (n > result_.stats.max_in_flight) result_.stats.max_in_flight = n;
+    result_.stats.in_flight_sum += static_cast<uint64_t>(n);
+    ++result_.stats.calls;
     return true;
   }
 

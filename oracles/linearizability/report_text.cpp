@@ -10,10 +10,13 @@ namespace {
 std::string stats_line(const CheckInput& input, const CheckResult& r, double seconds) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "%zu ops checked in %.3f s: %llu model steps, %llu quiescent cuts, at most %d ops in flight, "
+                "%zu ops checked in %.3f s: %llu model steps, %llu quiescent cuts, %.1f ops in flight on average "
+                "(at most %d), "
                 "at most %zu states carried across a return",
                 input.ops.size(), seconds, static_cast<unsigned long long>(r.stats.steps),
-                static_cast<unsigned long long>(r.stats.quiescent_cuts), r.stats.max_in_flight, r.stats.max_frontier);
+                static_cast<unsigned long long>(r.stats.quiescent_cuts),
+                r.stats.calls ? static_cast<double>(r.stats.in_flight_sum) / r.stats.calls : 0.0,
+                r.stats.max_in_flight, r.stats.max_frontier);
   return buf;
 }
 
