@@ -182,6 +182,8 @@ class Search {
         const CheckOp& c = input_.ops[candidate];
         for (auto& t : transitions_[s]) {
           if (!c.hung && t.result != c.result) continue;
+          // A hung op need never take effect, so taking effect without a change is useless.
+          if (c.hung && t.next == work_[i].state) continue;
           const uint32_t next_path = extend(path, candidate);
           if (candidate == op) next_.insert({std::move(t.next), lin, next_path, 0});
           else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), next_path, 0});
