@@ -104,7 +104,7 @@ const char* dir_step(Ctx& c) {
       return "->rename, d_move";
     }
     default:
-      return "bad pc";
+      model_bug("dir_step: pc of a walk");
   }
 }
 

@@ -1,6 +1,8 @@
 #include "model/dcache/step.hpp"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "model/dcache/step_context.hpp"
@@ -39,6 +41,13 @@ constexpr std::array<PcInfo, kPcCount> kPcs = {{
 }};
 
 }  // namespace
+
+namespace detail {
+void model_bug(const char* what) {
+  std::fprintf(stderr, "ERROR: dcache model bug: %s\n", what);
+  std::abort();
+}
+}  // namespace detail
 
 std::string_view pc_name(uint8_t pc) { return pc < kPcCount ? kPcs[pc].name : "?"; }
 bool pc_blocks(uint8_t pc) { return pc < kPcCount && kPcs[pc].blocks; }

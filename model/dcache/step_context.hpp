@@ -9,6 +9,9 @@
 
 namespace nfz::dcache::detail {
 
+// A state the step function cannot be in: our bug, not the kernel's.
+[[noreturn]] void model_bug(const char* what);
+
 inline bool is_walk_op(uint8_t kind) { return kind == kOpOpen || kind == kOpStat || kind == kOpLstat; }
 
 struct Ctx {

@@ -400,7 +400,7 @@ const char* walk_step(Ctx& c) {
     case kPcAoFallbackSplice: return fallback_splice(c);
     case kPcFollowLink: return follow_link(c);
     case kPcCompleteWalk: return complete_walk(c);
-    default: return "bad pc";
+    default: model_bug("walk_step: pc of a directory op");
   }
 }
 

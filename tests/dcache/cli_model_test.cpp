@@ -12,6 +12,7 @@
 #include <string>
 
 #include "model/dcache/oracle.hpp"
+#include "model/dcache/scenarios.hpp"
 #include "model/dcache/variant.hpp"
 
 namespace nfz::dcache {
@@ -97,6 +98,30 @@ TEST_F(CliModel, EveryMalformedScheduleFileIsOneLineNamingFileAndLine) {
     EXPECT_TRUE(!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0]))) << r.err;
   }
   EXPECT_GE(files, 10);
+}
+
+}  // namespace
+}  // namespace nfz::dcache
+
+namespace nfz::dcache {
+namespace {
+
+TEST_F(CliModel, ListNamesEveryVariantAndScenario) {
+  Ran r = run("model --list");
+  EXPECT_EQ(r.code, 0);
+  for (const Variant& v : variants()) EXPECT_NE(r.out.find(std::string(v.name)), std::string::npos) << v.name;
+  for (const NamedScenario& ns : builtin_scenarios())
+    EXPECT_NE(r.out.find(std::string(ns.name)), std::string::npos) << ns.name;
+}
+
+TEST_F(CliModel, ExhaustiveOnOneScenario) {
+  Ran clean = run("model --variant atomic-open-unhashed-2016 --exhaustive --scenario atomic-open-2016-pair");
+  EXPECT_EQ(clean.code, 0) << clean.out;
+  EXPECT_NE(clean.out.find("interleavings=16568"), std::string::npos) << clean.out;
+  Ran caught = run("model --variant atomic-open-unhashed-2016 --exhaustive --scenario atomic-open-2016");
+  EXPECT_EQ(caught.code, 1);
+  EXPECT_NE(caught.out.find("# VIOLATION: splice.twice:"), std::string::npos) << caught.out;
+  EXPECT_EQ(run("model --exhaustive --scenario no-such").code, 2);
 }
 
 }  // namespace
