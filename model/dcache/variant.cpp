@@ -19,7 +19,8 @@ constexpr std::array kVariants = {
             "seed mail of Nov 2020; fixed by LOOKUP_CACHED, 6c6ec2b0a3e0 and 99668f618062",
             kRuleNonblockIsRcuOnly, kNonblockWalk},
     Variant{"cached-tmpfile-odirectory-2023", "O_TMPFILE test catches O_DIRECTORY under RESOLVE_CACHED (2023)",
-            "build_open_flags()/openat2 tested O_TMPFILE, which contains O_DIRECTORY (fixed 2023)",
+            "build_open_flags() and io_openat_force_async() tested O_TMPFILE (= __O_TMPFILE|O_DIRECTORY); "
+            "Aug 2023 fix (A. Sarai) tests __O_TMPFILE",
             kRuleCachedTmpfileMaskHasDirectory, kCachedComplete},
     Variant{"legitimize-links-depth0-2025", "legitimize_links() skipped at depth 0 under LOOKUP_CACHED (2025)",
             "46af9ae1305f: the LOOKUP_CACHED check moved into try_to_unlazy()",

@@ -70,8 +70,8 @@ const char* start(Ctx& c) {
   th.mode = static_cast<uint8_t>((th.mode & kPunted) | kRcu);
   if (c.op.kind == kOpOpen && c.op.how == kHowCached) {
     th.mode |= kCached | kNonblock;
-    // openat2: RESOLVE_CACHED with O_TRUNC|O_CREAT|__O_TMPFILE is -EAGAIN up front.
-    // The 2023 bug tested O_TMPFILE, which is __O_TMPFILE|O_DIRECTORY.
+    // build_open_flags(): RESOLVE_CACHED with O_TRUNC|O_CREAT|__O_TMPFILE is -EAGAIN up
+    // front. The 2023 bug tested O_TMPFILE, which is __O_TMPFILE|O_DIRECTORY.
     const uint8_t refused = kOCreat | (c.rule(kRuleCachedTmpfileMaskHasDirectory) ? kODirectory : 0);
     if (c.op.flags & refused) {
       if (c.op.flags & kOCreat) th.cause = kCauseFlags;
@@ -79,7 +79,8 @@ const char* start(Ctx& c) {
       return "openat2: RESOLVE_CACHED refuses the open flags: -EAGAIN";
     }
   } else if (c.op.kind == kOpOpen && c.op.how == kHowUring && !(th.mode & kPunted)) {
-    // io_openat_prep(): O_CREAT (and, with the 2023 bug, O_DIRECTORY) goes to io-wq.
+    // io_openat_force_async(): O_CREAT (and, with the 2023 bug's O_TMPFILE test,
+    // O_DIRECTORY) goes to io-wq at prep.
     const uint8_t forced = kOCreat | (c.rule(kRuleCachedTmpfileMaskHasDirectory) ? kODirectory : 0);
     if (c.op.flags & forced) {
       th.mode |= kPunted;
