@@ -37,25 +37,36 @@ fuse_entry_param entry_for(State& s, Node* n, Recorder& r) {
   return e;
 }
 
-// Creates a node and answers with its entry; shared by MKNOD, MKDIR and SYMLINK.
+// Records `err` and answers with it, releasing the state's lock first.
+void fail_locked(Recorder& r, std::unique_lock<std::mutex>& lock, fuse_req_t req, int err) {
+  r.record(err);
+  lock.unlock();
+  fuse_reply_err(req, err);
+}
+
+// Answers with the entry `make(state, err)` returns, or with its errno.
 template <typename Make>
-void reply_new_entry(fuse_req_t req, FuseOp op, fuse_ino_t parent, const char* name, Make make) {
-  Recorder r(req, op, parent, name);
+void reply_entry_from(fuse_req_t req, Recorder& r, Make make) {
   if (r.injected()) return reply_error(r, req, r.injected());
   State& s = r.state();
   std::unique_lock lock(s.mu);
-  r.request().held = s.ns.child(parent, name) != nullptr;
   int err = 0;
-  Node* n = make(s.ns, err);
-  if (!n) {
-    r.record(err);
-    lock.unlock();
-    fuse_reply_err(req, err);
-    return;
-  }
+  Node* n = make(s, err);
+  if (!n) return fail_locked(r, lock, req, err);
   fuse_entry_param e = entry_for(s, n, r);
   r.record(0);
   fuse_reply_entry(req, &e);
+}
+
+// Creates a node and answers with its entry; shared by MKNOD, MKDIR and SYMLINK, which
+// record whether the name was held when they arrived (negative.fresh).
+template <typename Make>
+void reply_new_entry(fuse_req_t req, FuseOp op, fuse_ino_t parent, const char* name, Make make) {
+  Recorder r(req, op, parent, name);
+  reply_entry_from(req, r, [&](State& s, int& err) {
+    r.request().held = s.ns.child(parent, name) != nullptr;
+    return make(s.ns, err);
+  });
 }
 
 // Answers with 0 or an errno after `act` (which returns one) ran under the lock.
@@ -106,12 +117,7 @@ void reply_attr_of(fuse_req_t req, Recorder& r, fuse_ino_t ino, struct stat* cha
   State& s = r.state();
   std::unique_lock lock(s.mu);
   Node* n = s.ns.find(ino);
-  if (!n) {
-    r.record(ENOENT);
-    lock.unlock();
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  if (!n) return fail_locked(r, lock, req, ENOENT);
   if (change && (to_set & FUSE_SET_ATTR_MODE)) n->mode = (n->mode & S_IFMT) | (change->st_mode & 07777);
   if (change && (to_set & FUSE_SET_ATTR_SIZE)) n->size = static_cast<uint64_t>(change->st_size);
   struct stat st = s.ns.attr(*n);
@@ -136,12 +142,7 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino) {
   State& s = r.state();
   std::unique_lock lock(s.mu);
   Node* n = s.ns.find(ino);
-  if (!n || !S_ISLNK(n->mode)) {
-    r.record(EINVAL);
-    lock.unlock();
-    fuse_reply_err(req, EINVAL);
-    return;
-  }
+  if (!n || !S_ISLNK(n->mode)) return fail_locked(r, lock, req, EINVAL);
   std::string target = n->symlink_target;
   r.record(0);
   fuse_reply_readlink(req, target.c_str());
@@ -167,20 +168,7 @@ void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char* name
   Recorder r(req, FuseOp::kLink, 0, nullptr);
   r.request().parent2 = parent;
   r.request().name2 = name;
-  if (r.injected()) return reply_error(r, req, r.injected());
-  State& s = r.state();
-  std::unique_lock lock(s.mu);
-  int err = 0;
-  Node* n = s.ns.link(ino, parent, name, err);
-  if (!n) {
-    r.record(err);
-    lock.unlock();
-    fuse_reply_err(req, err);
-    return;
-  }
-  fuse_entry_param e = entry_for(s, n, r);
-  r.record(0);
-  fuse_reply_entry(req, &e);
+  reply_entry_from(req, r, [&](State& s, int& err) { return s.ns.link(ino, parent, name, err); });
 }
 
 void op_unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -223,12 +211,7 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
   int err = 0;
   if (n && (fi->flags & O_EXCL)) err = EEXIST;
   if (!n && !err) n = s.ns.create(parent, name, S_IFREG | (mode & 07777), 0, err);
-  if (err) {
-    r.record(err);
-    lock.unlock();
-    fuse_reply_err(req, err);
-    return;
-  }
+  if (err) return fail_locked(r, lock, req, err);
   fuse_entry_param e = entry_for(s, n, r);
   r.record(0);
   fuse_reply_create(req, &e, fi);
