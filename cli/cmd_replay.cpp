@@ -32,7 +32,7 @@ int replay(const po::variables_map& vm) {
     std::cerr << err->to_string() << "\n";
     return kExitUsage;
   }
-  if (!known_target(target)) return usage_error("replay", "unknown target '" + target + "' (known: tmpfs)");
+  if (!known_target(target)) return usage_error("replay", "unknown target '" + target + "' (known: " + std::string(kKnownTargets) + ")");
   std::ofstream json;
   if (vm.count("json")) {
     json.open(vm["json"].as<std::string>());  // opened here: the sandbox cannot see the host

@@ -1,8 +1,13 @@
 // The fd registers f0..f15 of a run. A register holds a plain fd, or names the fixed-file
 // slot of the same number (io_uring direct descriptors: register N is fixed slot N).
+//
+// The registers are shared by a program's threads (a close may race an open), so each is
+// one atomic word: a plain fd (>= 0), kEmpty, or kFixed. Replacing a register exchanges the
+// word, so that of two racing opens into one register exactly one closes the other's file.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <unistd.h>
 
 #include "core/op.hpp"
@@ -11,39 +16,57 @@ namespace nfz {
 
 struct FdTable {
   static constexpr int kEmpty = -1;
-  std::array<int, kSlotCount> fds;
-  std::array<bool, kSlotCount> fixed{};
+  static constexpr int kFixed = -2;  // the register names the fixed-file slot of its number
 
-  FdTable() { fds.fill(kEmpty); }
+  FdTable() {
+    for (auto& r : regs_) r.store(kEmpty, std::memory_order_relaxed);
+  }
   FdTable(const FdTable&) = delete;
   FdTable& operator=(const FdTable&) = delete;
   ~FdTable() { close_plain(); }
 
-  // The fd an op reads from register `slot`; kEmpty (-1 -> EBADF) when unset.
-  int get(int8_t slot) const { return slot == kNoSlot ? kEmpty : fds[slot]; }
+  // The fd an op reads from register `slot`: the fixed slot's number for a direct
+  // descriptor, kEmpty (-1 -> EBADF) when unset.
+  int get(int8_t slot) const {
+    if (slot == kNoSlot) return kEmpty;
+    int v = regs_[slot].load(std::memory_order_acquire);
+    return v == kFixed ? slot : v;
+  }
+  bool is_fixed(int8_t slot) const {
+    return slot != kNoSlot && regs_[slot].load(std::memory_order_acquire) == kFixed;
+  }
+  // The plain fd of register `slot`, kEmpty when it holds none (a direct descriptor is no
+  // fd: -1 gets the kernel's own EBADF).
+  int plain(int8_t slot) const {
+    int v = slot == kNoSlot ? kEmpty : regs_[slot].load(std::memory_order_acquire);
+    return v >= 0 ? v : kEmpty;
+  }
 
   // Stores a new plain fd, closing the one the register held (a program may overwrite
   // a register without closing it; the harness must not leak the old file).
-  void put(int8_t slot, int fd) {
-    if (fds[slot] >= 0 && !fixed[slot]) ::close(fds[slot]);
-    fds[slot] = fd;
-    fixed[slot] = false;
+  void put(int8_t slot, int fd) { release(regs_[slot].exchange(fd, std::memory_order_acq_rel)); }
+  void put_fixed(int8_t slot) { release(regs_[slot].exchange(kFixed, std::memory_order_acq_rel)); }
+  void forget(int8_t slot) { regs_[slot].store(kEmpty, std::memory_order_release); }
+  // After a close of the fixed slot: empties the register if it still names that slot.
+  void forget_fixed(int8_t slot) {
+    int expected = kFixed;
+    regs_[slot].compare_exchange_strong(expected, kEmpty, std::memory_order_acq_rel);
   }
-  void put_fixed(int8_t slot) {
-    if (fds[slot] >= 0 && !fixed[slot]) ::close(fds[slot]);
-    fds[slot] = slot;
-    fixed[slot] = true;
-  }
-  void forget(int8_t slot) {
-    fds[slot] = kEmpty;
-    fixed[slot] = false;
+  // Empties the register and hands its plain fd (or kEmpty) to the caller, who closes it:
+  // a close racing an open into the same register then closes one file exactly once.
+  int take(int8_t slot) {
+    int v = regs_[slot].exchange(kEmpty, std::memory_order_acq_rel);
+    return v >= 0 ? v : kEmpty;
   }
   void close_plain() {
-    for (int i = 0; i < kSlotCount; ++i)
-      if (fds[i] >= 0 && !fixed[i]) ::close(fds[i]);
-    fds.fill(kEmpty);
-    fixed.fill(false);
+    for (auto& r : regs_) release(r.exchange(kEmpty, std::memory_order_acq_rel));
   }
+
+ private:
+  static void release(int old) {
+    if (old >= 0) ::close(old);
+  }
+  std::array<std::atomic<int>, kSlotCount> regs_;
 };
 
 }  // namespace nfz

@@ -1,88 +1,285 @@
 #include "exec/sandbox.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
+
+#include "exec/clock.hpp"
+#include "exec/loop_image.hpp"
 
 namespace nfz {
 namespace {
 
-constexpr int kExitEnvironment = 2;
+constexpr const char* kTmpfsOptions = "mode=0755,size=256m,nr_inodes=65536";
+constexpr const char* kRunPrefix = "nameifuzz-run-";
 
-struct TargetSpec {
-  std::string_view name;
-  const char* fstype;
-  const char* source;
-  const char* options;
-};
-constexpr TargetSpec kTargets[] = {
-    {"tmpfs", "tmpfs", "nameifuzz-tmpfs", "mode=0755,size=256m,nr_inodes=65536"},
-};
-
-const TargetSpec* find_target(std::string_view name) {
-  for (const auto& t : kTargets)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
-[[noreturn]] void environment_failure(const char* what) {
-  fprintf(stderr, "nameifuzz: sandbox: %s: %s%s\n", what, strerror(errno),
-          errno == EPERM ? " (the sandbox needs root: CAP_SYS_ADMIN for mount namespaces)" : "");
+// In a sandbox child: one line, then exit 2 (the parent reports the exit code).
+[[noreturn]] void environment_failure(const std::string& what) {
+  int err = errno;
+  fprintf(stderr, "nameifuzz: sandbox: %s: %s%s\n", what.c_str(), strerror(err),
+          err == EPERM ? " (the sandbox needs root: CAP_SYS_ADMIN for mount namespaces)" : "");
+  fflush(stderr);
   _exit(kExitEnvironment);
 }
 
-// In the child: private namespace, fresh target, chroot. Never returns on failure.
-SandboxEnv enter(const TargetSpec& target) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (mkdir(kMountPoint, 0700) != 0 && errno != EEXIST) environment_failure("mkdir " "/run/nameifuzz");
-  if (unshare(CLONE_NEWNS) != 0) environment_failure("unshare(CLONE_NEWNS)");
-  // Mount events must not propagate back to the host's namespace.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) environment_failure("make / private");
-  SandboxEnv env;
-  env.target = std::string(target.name);
-  env.drop_caches_fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
-  if (mount(target.source, kMountPoint, target.fstype, MS_NOSUID, target.options) != 0)
-    environment_failure("mount target");
-  if (chdir(kMountPoint) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
-  umask(0);  // modes in a program are exact
-  return env;
+void must_mount(const char* source, const std::string& target, const char* fstype, unsigned long flags,
+                const char* options) {
+  if (mount(source, target.c_str(), fstype, flags, options) != 0) environment_failure(std::string("mount ") + fstype + " at " + target);
 }
+
+// Removes earlier runs' directories of this sandbox from `base` (a run cannot remove its
+// own: it is chrooted inside it, and keeps no fd outside that a program could reach).
+void remove_old_runs(const std::string& base, const std::string& prefix) {
+  DIR* d = opendir(base.c_str());
+  if (!d) return;
+  std::vector<std::string> old;
+  while (dirent* e = readdir(d))
+    if (strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) old.push_back(base + "/" + e->d_name);
+  closedir(d);
+  for (const auto& p : old) remove_tree(p);
+}
+
+std::atomic<int> g_sandbox_seq{0};
 
 }  // namespace
 
-bool known_target(std::string_view target) { return find_target(target) != nullptr; }
+bool known_target(std::string_view target) { return parse_target(target).has_value(); }
 
-int run_in_sandbox(std::string_view target_name, const std::function<int(const SandboxEnv&)>& body) {
-  const TargetSpec* target = find_target(target_name);
-  if (!target) {
-    fprintf(stderr, "nameifuzz: unknown target '%.*s'\n", static_cast<int>(target_name.size()), target_name.data());
-    return kExitEnvironment;
+std::unique_ptr<Sandbox> Sandbox::open(const TargetSpec& target, const SandboxOptions& options, std::string& why) {
+  if (geteuid() != 0) {
+    why = "the sandbox needs root (mount namespaces, mounts, loop devices)";
+    return nullptr;
   }
+  sweep_stale();
+  std::unique_ptr<Sandbox> sb(new Sandbox(target, options));
+  sb->run_dir_ = kRunDirPrefix + std::to_string(getpid()) + "-" + std::to_string(g_sandbox_seq++);
+  if (mkdir(sb->run_dir_.c_str(), 0700) != 0 && errno != EEXIST) {
+    why = "mkdir " + sb->run_dir_ + ": " + strerror(errno);
+    return nullptr;
+  }
+  for (const char* sub : {"/root", "/parts"}) mkdir((sb->run_dir_ + sub).c_str(), 0755);
+  if (target.kind == TargetKind::kDir) {
+    struct stat st;
+    if (stat(target.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      why = target.dir + " is not a directory";
+      return nullptr;
+    }
+    sb->base_ = target.dir;
+  }
+  if (on_loop_image(target.kind)) {
+    why = sb->start_instance();
+    if (!why.empty()) return nullptr;
+  }
+  return sb;
+}
+
+std::string Sandbox::start_instance() {
+  const char* fstype = fstype_of(target_.kind);
+  std::string tag = std::string(fstype) + "-" + std::to_string(getpid()) + "-" +
+                    run_dir_.substr(run_dir_.rfind('-') + 1) + "-" + std::to_string(instance_++);
+  image_ = std::string(kImageDir) + "/" + tag + ".img";
+  if (std::string why = make_image(target_.kind, image_); !why.empty()) return why;
+  int loop_fd = -1;
+  std::string device;
+  if (std::string why = attach_loop(image_, loop_fd, device); !why.empty()) return why;
+  // The mount source as /proc/mounts shows it is the path given to mount(2): a link named
+  // after us, so that a reader of /proc/mounts can tell our mounts from the host's.
+  std::string source = run_dir_ + "/" + tag + ".dev";
+  std::string mount_point = run_dir_ + "/" + tag;
+  unlink(source.c_str());
+  if (symlink(device.c_str(), source.c_str()) != 0 || (mkdir(mount_point.c_str(), 0755) != 0 && errno != EEXIST)) {
+    close(loop_fd);
+    return "make " + mount_point + ": " + strerror(errno);
+  }
+  int status_pipe[2];
+  if (pipe2(status_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + strerror(errno);
+  pid_t owner = getpid();
+  fflush(nullptr);
+  keeper_ = fork();
+  if (keeper_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // our death unmounts it, and autoclear detaches the loop
+    if (getppid() != owner) _exit(0);
+    int err = 0;
+    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        mount(source.c_str(), mount_point.c_str(), fstype, MS_NOSUID, nullptr) != 0)
+      err = errno;
+    if (write(status_pipe[1], &err, sizeof err) != sizeof err) _exit(1);
+    if (err) _exit(1);
+    for (int fd = 0; fd < 1024; ++fd) close(fd);
+    for (;;) pause();
+  }
+  close(status_pipe[1]);
+  int err = EIO;
+  bool got = read(status_pipe[0], &err, sizeof err) == sizeof err;
+  close(status_pipe[0]);
+  close(loop_fd);  // from now on only the keeper's mount holds the device
+  if (!got || err) {
+    errno = err;
+    std::string why = std::string("mount ") + fstype + " on " + device + ": " + strerror(err);
+    stop_instance();
+    return why;
+  }
+  keeper_ns_fd_ = ::open(("/proc/" + std::to_string(keeper_) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC);
+  if (keeper_ns_fd_ < 0) return std::string("open the keeper's mount namespace: ") + strerror(errno);
+  base_ = mount_point;
+  return {};
+}
+
+void Sandbox::stop_instance() {
+  if (keeper_ns_fd_ >= 0) close(keeper_ns_fd_);
+  keeper_ns_fd_ = -1;
+  if (keeper_ > 0) {
+    kill(keeper_, SIGKILL);
+    while (waitpid(keeper_, nullptr, 0) < 0 && errno == EINTR) {}
+  }
+  keeper_ = -1;
+  if (!image_.empty()) unlink(image_.c_str());
+  image_.clear();
+}
+
+std::string Sandbox::rebuild() {
+  if (!on_loop_image(target_.kind)) return {};
+  stop_instance();
+  return start_instance();
+}
+
+Sandbox::~Sandbox() {
+  stop_instance();
+  if (target_.kind == TargetKind::kDir)
+    remove_old_runs(base_, kRunPrefix + std::to_string(getpid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-");
+  remove_tree(run_dir_);
+}
+
+void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (keeper_ns_fd_ >= 0 && setns(keeper_ns_fd_, CLONE_NEWNS) != 0) environment_failure("join the target's namespace");
+  if (unshare(CLONE_NEWNS) != 0) environment_failure("unshare(CLONE_NEWNS)");
+  // Mount events must not propagate back to the host's (or the keeper's) namespace.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) environment_failure("make / private");
+  SandboxEnv env;
+  env.target = target_.name;
+  env.drop_caches_fd = ::open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+  std::string root = run_dir_ + "/root";
+  switch (target_.kind) {
+    case TargetKind::kTmpfs: must_mount("nameifuzz-tmpfs", root, "tmpfs", MS_NOSUID, kTmpfsOptions); break;
+    case TargetKind::kOverlay: {
+      std::string parts = run_dir_ + "/parts";
+      must_mount("nameifuzz-overlay-parts", parts, "tmpfs", MS_NOSUID, kTmpfsOptions);
+      for (const char* sub : {"/lower", "/upper", "/work"}) mkdir((parts + sub).c_str(), 0755);
+      std::string options = "lowerdir=" + parts + "/lower,upperdir=" + parts + "/upper,workdir=" + parts + "/work";
+      must_mount("nameifuzz-overlay", root, "overlay", MS_NOSUID, options.c_str());
+      break;
+    }
+    default: {  // a fresh directory of the long-lived filesystem, bound over our root
+      std::string prefix = kRunPrefix + std::to_string(getppid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-";
+      remove_old_runs(base_, prefix);
+      std::string dir = base_ + "/" + prefix + std::to_string(runs_);
+      if (mkdir(dir.c_str(), 0755) != 0) environment_failure("mkdir " + dir);
+      must_mount(dir.c_str(), root, nullptr, MS_BIND, nullptr);
+      break;
+    }
+  }
+  if (options_.procfs) {
+    // A procfs shows the PID namespace of its mounter: a new one, so that /proc/1 is ours.
+    if (unshare(CLONE_NEWPID) != 0) environment_failure("unshare(CLONE_NEWPID)");
+    pid_t init = fork();
+    if (init < 0) environment_failure("fork");
+    if (init > 0) {
+      int status = 0;
+      while (waitpid(init, &status, 0) < 0 && errno == EINTR) {}
+      _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    mkdir((root + "/proc").c_str(), 0555);
+    must_mount("nameifuzz-proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+    env.procfs = true;
+  }
+  if (chdir(root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
+  umask(0);  // modes in a program are exact
+  int code = body(env);
+  fflush(nullptr);
+  _exit(code);
+}
+
+RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog) {
+  RunStatus status;
   fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
     perror("nameifuzz: fork");
+    status.exit_code = kExitEnvironment;
+    return status;
+  }
+  if (pid == 0) run_child(body);
+  ++runs_;
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  uint64_t last = watchdog.progress ? watchdog.progress() : 0;
+  int64_t last_change = monotonic_ns();
+  int64_t killed_at = 0;
+  for (;;) {
+    pollfd p{pidfd, POLLIN, 0};
+    int ready = pidfd >= 0 ? poll(&p, 1, 50) : 1;  // without pidfds: a blocking waitpid
+    if (ready > 0) break;
+    int64_t now = monotonic_ns();
+    if (killed_at) {
+      if (now - killed_at > 2'000'000'000) {  // stuck in the kernel: leave it, go on
+        status.abandoned = true;
+        status.exit_code = kExitEnvironment;
+        abandoned_.push_back(pid);
+        close(pidfd);
+        return status;
+      }
+      continue;
+    }
+    if (watchdog.stall_ns <= 0 || !watchdog.progress) continue;
+    if (uint64_t p2 = watchdog.progress(); p2 != last) {
+      last = p2;
+      last_change = now;
+    } else if (now - last_change > watchdog.stall_ns) {
+      kill(pid, SIGKILL);
+      status.stalled = true;
+      killed_at = now;
+    }
+  }
+  if (pidfd >= 0) close(pidfd);
+  int ws = 0;
+  while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+  if (WIFEXITED(ws)) status.exit_code = WEXITSTATUS(ws);
+  else if (!status.stalled) {
+    fprintf(stderr, "nameifuzz: sandbox child killed by signal %d\n", WTERMSIG(ws));
+    status.exit_code = kExitEnvironment;
+  }
+  std::erase_if(abandoned_, [](pid_t old) { return waitpid(old, nullptr, WNOHANG) != 0; });  // finally died
+  return status;
+}
+
+int run_in_sandbox(std::string_view target_name, const std::function<int(const SandboxEnv&)>& body) {
+  auto target = parse_target(target_name);
+  if (!target) {
+    fprintf(stderr, "nameifuzz: unknown target '%.*s' (known: %.*s)\n", static_cast<int>(target_name.size()),
+            target_name.data(), static_cast<int>(kKnownTargets.size()), kKnownTargets.data());
     return kExitEnvironment;
   }
-  if (pid == 0) {
-    SandboxEnv env = enter(*target);
-    int code = body(env);
-    fflush(nullptr);
-    _exit(code);
+  std::string why;
+  auto sandbox = Sandbox::open(*target, {}, why);
+  if (!sandbox) {
+    fprintf(stderr, "nameifuzz: %s: %s\n", target->name.c_str(), why.c_str());
+    return kExitEnvironment;
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  fprintf(stderr, "nameifuzz: sandbox child killed by signal %d\n", WTERMSIG(status));
-  return kExitEnvironment;
+  return sandbox->run(body).exit_code;
 }
 
 }  // namespace nfz

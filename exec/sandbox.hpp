@@ -2,29 +2,98 @@
 // namespace, chrooted into a fresh instance of the target, so that no path a program
 // makes (absolute symlinks, `..` chains) can reach the host. Mounts made there vanish
 // with the namespace when the child exits, however it exits.
+//
+// A Sandbox is one prepared target on the host side. tmpfs and overlay are mounted afresh
+// in every run's namespace. A loop-image target is formatted once and mounted once by a
+// keeper process in a namespace of its own; each run joins that namespace, takes a fresh
+// directory there, binds it over its own root and chroots into it. dir:PATH works the
+// same on the user's directory. Nothing of ours is ever mounted in the host's namespace.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <sys/types.h>
+
+#include "exec/target.hpp"
 
 namespace nfz {
 
-// Mount points of ours on the host: one empty directory, named so a reader of
-// /proc/mounts can tell our mounts (made only inside private namespaces) from theirs.
-inline constexpr const char* kMountPoint = "/run/nameifuzz";
+inline constexpr int kExitEnvironment = 2;
 
 // What the body may use that the chroot hides.
 struct SandboxEnv {
   std::string target;
   int drop_caches_fd = -1;  // /proc/sys/vm/drop_caches, opened before the chroot
+  bool procfs = false;      // a fresh procfs of the run's own PID namespace is at /proc
+};
+
+struct SandboxOptions {
+  // Mount a procfs at /proc inside the root, in a new PID namespace (magic links:
+  // RESOLVE_NO_MAGICLINKS, /proc/self/fd/N). Never the host's: its /proc/1/root is the
+  // host's root and would lead out of any chroot.
+  bool procfs = false;
+};
+
+// How one run ended.
+struct RunStatus {
+  int exit_code = 0;       // the body's, or kExitEnvironment
+  bool stalled = false;    // the watchdog saw no progress and killed the run
+  bool abandoned = false;  // the run did not die even then (stuck in the kernel)
+};
+
+// Lets the parent tell a hung run from a slow one: `progress` returns a number that
+// grows while the run makes progress (ops done); no growth for `stall_ns` kills the run.
+struct Watchdog {
+  std::function<uint64_t()> progress;
+  int64_t stall_ns = 0;  // 0: no watchdog
+};
+
+class Sandbox {
+ public:
+  // Prepares `target` on the host (sweeping stale leftovers of killed runs first).
+  // Returns null and a one-line reason on an environment problem.
+  static std::unique_ptr<Sandbox> open(const TargetSpec& target, const SandboxOptions& options, std::string& why);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  // Runs `body` in a fresh sandbox child and returns how it ended.
+  RunStatus run(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog = {});
+
+  // After a run was abandoned: the filesystem may be wedged, so make a new instance
+  // (a new image and loop device) for the next runs. Returns why it failed, or "".
+  std::string rebuild();
+
+  const TargetSpec& target() const { return target_; }
+
+ private:
+  Sandbox(TargetSpec target, SandboxOptions options) : target_(std::move(target)), options_(options) {}
+  std::string start_instance();
+  void stop_instance();
+  [[noreturn]] void run_child(const std::function<int(const SandboxEnv&)>& body);
+
+  TargetSpec target_;
+  SandboxOptions options_;
+  std::string run_dir_;    // /run/nameifuzz-<pid>-<seq>: this sandbox's host directories
+  int instance_ = 0;
+  std::string image_;      // loop targets: the image file
+  pid_t keeper_ = -1;      // loop targets: holds the mount in its namespace
+  int keeper_ns_fd_ = -1;  // its mount namespace, for runs to join
+  std::string base_;       // fresh-directory targets: where run directories are made
+  uint64_t runs_ = 0;
+  std::vector<pid_t> abandoned_;  // runs stuck in the kernel, reaped once they die
 };
 
 // Target names this build can mount.
 bool known_target(std::string_view target);
 
-// Runs `body` in the sandbox and returns its exit code. An environment failure (not
-// root, no mount namespaces) is printed as one line and returns 2.
+// Runs `body` once in a sandbox on a target prepared for it, and returns its exit code.
+// An environment failure (not root, no mount namespaces) is printed as one line and
+// returns kExitEnvironment.
 int run_in_sandbox(std::string_view target, const std::function<int(const SandboxEnv&)>& body);
 
 }  // namespace nfz

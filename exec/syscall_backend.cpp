@@ -15,7 +15,7 @@ namespace {
 
 int dirfd_of(const Op& op, const FdTable& fds) {
   if (op.dirfd == kNoSlot) return AT_FDCWD;
-  return fds.fixed[op.dirfd] ? FdTable::kEmpty : fds.get(op.dirfd);  // a direct descriptor is no fd
+  return fds.plain(op.dirfd);  // a direct descriptor is no fd
 }
 
 long issue_open(const Op& op, const FdTable& fds) {
@@ -28,12 +28,12 @@ long issue_open(const Op& op, const FdTable& fds) {
   return syscall(SYS_openat2, dfd, op.path.c_str(), &how, sizeof how);
 }
 
-long issue(const Op& op, const FdTable& fds, struct statx* stx) {
+long issue(const Op& op, FdTable& fds, struct statx* stx) {
   const char* p = op.path.c_str();
   switch (op.kind) {
     case OpKind::kOpen: return issue_open(op, fds);
     case OpKind::kClose:  // a direct descriptor is no fd: close(-1) gets the kernel's EBADF
-      return close(fds.fixed[op.fd] ? FdTable::kEmpty : fds.get(op.fd));
+      return close(fds.take(op.fd));
     case OpKind::kMkdir: return mkdir(p, op.mode);
     case OpKind::kRmdir: return rmdir(p);
     case OpKind::kUnlink: return unlink(p);
@@ -63,7 +63,6 @@ void run_syscall(const Op& op, FdTable& fds, Event& ev) {
   ev.return_ns = monotonic_ns();
   ev.nvcsw = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
   ev.result = r < 0 ? -err : static_cast<int32_t>(r);
-  if (op.kind == OpKind::kClose) fds.forget(op.fd);
   if (r < 0) return;
   if (op.kind == OpKind::kStatx) {
     ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);

@@ -21,7 +21,7 @@ __kernel_timespec timespec_until(int64_t deadline_ns) {
 // A register holding a direct descriptor is no fd: -1 gets the kernel's own EBADF.
 int plain_fd(int8_t slot, const FdTable& fds) {
   if (slot == kNoSlot) return AT_FDCWD;
-  return fds.fixed[slot] ? FdTable::kEmpty : fds.get(slot);
+  return fds.plain(slot);
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ std::string UringRing::init() {
   return {};
 }
 
-void UringRing::prep(const Op& op, size_t index, bool link_next, const FdTable& fds) {
+void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   const char* p = op.path.c_str();
   switch (op.kind) {
@@ -58,7 +58,7 @@ void UringRing::prep(const Op& op, size_t index, bool link_next, const FdTable& 
     }
     case OpKind::kClose:
       if (op.issue.fixed) io_uring_prep_close_direct(sqe, op.fd);
-      else io_uring_prep_close(sqe, plain_fd(op.fd, fds));
+      else io_uring_prep_close(sqe, fds.take(op.fd));  // the kernel's close owns it now
       break;
     case OpKind::kMkdir: io_uring_prep_mkdirat(sqe, AT_FDCWD, p, op.mode); break;
     case OpKind::kRmdir: io_uring_prep_unlinkat(sqe, AT_FDCWD, p, AT_REMOVEDIR); break;
@@ -84,7 +84,7 @@ void UringRing::prep(const Op& op, size_t index, bool link_next, const FdTable& 
 
 void UringRing::finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev) {
   ev.result = res;
-  if (op.kind == OpKind::kClose) fds.forget(op.fd);
+  if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
   if (res < 0) return;
   if (op.kind == OpKind::kStatx) {
     ev.dev = makedev(statx_[index].stx_dev_major, statx_[index].stx_dev_minor);

@@ -33,7 +33,7 @@ class UringRing {
   void run_chain(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
 
  private:
-  void prep(const Op& op, size_t index, bool link_next, const FdTable& fds);
+  void prep(const Op& op, size_t index, bool link_next, FdTable& fds);
   void reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
   void finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev);
 
