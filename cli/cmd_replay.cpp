@@ -6,6 +6,8 @@
 #include "cli/command.hpp"
 #include "core/flags.hpp"
 #include "core/text.hpp"
+#include "exec/concurrent.hpp"
+#include "exec/history_buffer.hpp"
 #include "exec/sandbox.hpp"
 #include "exec/sequential.hpp"
 
@@ -24,6 +26,32 @@ std::string describe(const Op& op, const Event& ev) {
   return line;
 }
 
+// The program's threads at once, each on its own worker (and ring): the History is
+// collected by the parent from the shared buffer, so it is there even when a run hangs.
+int replay_concurrent(const po::variables_map& vm, const Program& program, const std::string& target,
+                      int64_t deadline_ns, std::ofstream& json) {
+  std::string why;
+  SandboxOptions sandbox_options;
+  sandbox_options.procfs = vm.count("procfs") > 0;
+  auto sandbox = Sandbox::open(*parse_target(target), sandbox_options, why);
+  if (!sandbox) return usage_error("replay", target + ": " + why);
+  ConcurrentOptions options;
+  options.op_deadline_ns = deadline_ns;
+  options.ring = vm.count("shared-ring") ? RingMode::kShared : RingMode::kPerThread;
+  HistoryBuffer buffer;
+  ConcurrentRun run = run_program(*sandbox, program, options, buffer);
+  if (run.code == kRunNoUring) return usage_error("replay", "io_uring unavailable");
+  if (run.code == kExitEnvironment) return kExitUsage;
+  for (const Event& ev : run.history.events) std::cout << describe(run.history.op_of(ev), ev) << "\n";
+  if (json.is_open()) {
+    write_history(json, run.history);
+    json.flush();
+  }
+  std::cout << run.history.events.size() << " ops replayed concurrently on " << target
+            << (run.code == kRunHung ? " (a worker hung and was abandoned)" : "") << "\n";
+  return kExitOk;
+}
+
 int replay(const po::variables_map& vm) {
   const auto file = vm["file"].as<std::string>();
   const auto target = vm["target"].as<std::string>();
@@ -39,8 +67,10 @@ int replay(const po::variables_map& vm) {
     if (!json) return usage_error("replay", "cannot write " + vm["json"].as<std::string>());
   }
   const Program& program = std::get<Program>(parsed);
+  const int64_t deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  if (vm.count("threads-concurrent")) return replay_concurrent(vm, program, target, deadline_ns, json);
   SequentialOptions options;
-  options.op_deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  options.op_deadline_ns = deadline_ns;
   return run_in_sandbox(target, [&](const SandboxEnv& env) {
     History history;
     std::string why = run_sequential(program, env, options, history, [&history](const Event& ev) {
@@ -66,9 +96,12 @@ Command replay_command() {
           [](po::options_description& desc, po::positional_options_description& pos) {
             desc.add_options()
                 ("file", po::value<std::string>()->required(), "the .nfz reproducer")
-                ("target", po::value<std::string>()->default_value("tmpfs"), "filesystem to run on: tmpfs")
+                ("target", po::value<std::string>()->default_value("tmpfs"), "filesystem to run on: tmpfs, ext4, xfs, btrfs, overlay, dir:PATH")
                 ("json", po::value<std::string>(), "also write the History as JSON lines to this file")
-                ("deadline-ms", po::value<int64_t>()->default_value(2000), "an op still running after this is reported hung");
+                ("deadline-ms", po::value<int64_t>()->default_value(2000), "an op still running after this is reported hung")
+                ("threads-concurrent", "run the threads at once (one worker and ring each) instead of one after another")
+                ("shared-ring", "with --threads-concurrent: one io_uring shared by all workers")
+                ("procfs", "with --threads-concurrent: a fresh procfs at /proc in a new PID namespace (magic links)");
             pos.add("file", 1);
           },
           replay};

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "exec/clock.hpp"
+#include "exec/issue.hpp"
 #include "exec/syscall_backend.hpp"
 #include "exec/uring_backend.hpp"
 
@@ -39,43 +40,6 @@ class SyscallDeadline {
   struct sigaction old_ {};
 };
 
-void run_harness_action(const Op& op, const SandboxEnv& env, Event& ev) {
-  ev.how = Completion::kSyscall;
-  ev.call_ns = monotonic_ns();
-  ev.result = 0;
-  switch (op.kind) {
-    case OpKind::kDropCaches: {
-      char level = static_cast<char>('0' + op.arg);
-      if (env.drop_caches_fd < 0 || pwrite(env.drop_caches_fd, &level, 1, 0) != 1) ev.result = -errno;
-      break;
-    }
-    case OpKind::kSleep: usleep(op.arg); break;
-    default: break;  // revalidate: only the FUSE observer has entries to invalidate
-  }
-  ev.return_ns = monotonic_ns();
-}
-
-// Ops [begin, end) of `ops` that io_uring submits together: a run of linked io_uring ops.
-size_t chain_end(const std::vector<Op>& ops, size_t begin) {
-  size_t end = begin + 1;
-  while (end < ops.size() && end - begin < kMaxChain && ops[end - 1].issue.link &&
-         ops[end].issue.via != Via::kSyscall && !is_harness_action(ops[end].kind))
-    ++end;
-  return end;
-}
-
-bool needs_uring(const Program& p) {
-  auto uses = [](const std::vector<Op>& ops) {
-    for (const auto& op : ops)
-      if (op.issue.via != Via::kSyscall) return true;
-    return false;
-  };
-  if (uses(p.setup)) return true;
-  for (const auto& t : p.threads)
-    if (uses(t)) return true;
-  return false;
-}
-
 }  // namespace
 
 std::string run_sequential(const Program& program, const SandboxEnv& env, const SequentialOptions& options,
@@ -102,11 +66,13 @@ std::string run_sequential(const Program& program, const SandboxEnv& env, const 
         SyscallDeadline deadline(options.op_deadline_ns);
         run_syscall(op, fds, events[0]);
         if (deadline.hit() && events[0].result == -EINTR) events[0].return_ns = -1, events[0].how = Completion::kHung;
+        explain_hang(op, fds, events[0]);
       } else {
         end = chain_end(ops, i);
         events = std::span<Event>(chain_events.data(), end - i);
         ring.run_chain(std::span<const Op>(ops).subspan(i, end - i), fds, events,
                        monotonic_ns() + options.op_deadline_ns);
+        for (size_t k = 0; k < events.size(); ++k) explain_hang(ops[i + k], fds, events[k]);
       }
       for (size_t k = 0; k < events.size(); ++k) {
         events[k].thread = static_cast<int32_t>(t) - 1;

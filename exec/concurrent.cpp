@@ -1,0 +1,221 @@
+#include "exec/concurrent.hpp"
+
+#include <atomic>
+#include <barrier>
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <memory>
+#include <sys/syscall.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "exec/clock.hpp"
+#include "exec/issue.hpp"
+#include "exec/shared_ring.hpp"
+#include "exec/syscall_backend.hpp"
+#include "exec/uring_backend.hpp"
+
+namespace nfz {
+namespace {
+
+constexpr int kInterruptSignal = SIGUSR2;
+constexpr int64_t kGiveUpGraceNs = 1'500'000'000;  // after the deadline's interrupt or cancel
+constexpr int64_t kPollNs = 5'000'000;
+
+void on_interrupt(int) {}
+
+// Installed without SA_RESTART: the signal makes an interruptible wait return EINTR.
+void install_interrupt_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(kInterruptSignal, &sa, nullptr);
+}
+
+// What the coordinator and one worker share; one cache line each, so workers never
+// write to a line another worker writes.
+struct alignas(64) WorkerState {
+  std::atomic<int64_t> op_started{0};  // 0: between ops
+  std::atomic<bool> via_syscall{false};
+  std::atomic<bool> interrupted{false};
+  std::atomic<bool> finished{false};
+  std::atomic<pid_t> tid{0};
+  int64_t interrupted_at = 0;  // coordinator only
+};
+
+struct Phase {
+  const SandboxEnv& env;
+  const ConcurrentOptions& options;
+  HistoryBuffer& buffer;
+  FdTable& fds;
+  SharedRing* shared = nullptr;  // RingMode::kShared
+  bool use_uring = false;
+};
+
+// A worker's ring: its own, or its index into the shared one.
+class WorkerRing {
+ public:
+  std::string init(const Phase& phase) {
+    if (!phase.use_uring || phase.shared) return {};
+    own_ = std::make_unique<UringRing>();
+    return own_->init();
+  }
+  void run_chain(const Phase& phase, int slot, std::span<const Op> chain, std::span<Event> events, int64_t deadline) {
+    if (phase.shared) phase.shared->run_chain(slot, chain, phase.fds, events, deadline);
+    else own_->run_chain(chain, phase.fds, events, deadline);
+  }
+
+ private:
+  std::unique_ptr<UringRing> own_;
+};
+
+// The hot loop: no allocation, no shared lock (with a ring of its own).
+void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, WorkerRing& ring,
+          WorkerState& state, std::barrier<>& start) {
+  start.arrive_and_wait();
+  HistoryBuffer& buffer = phase.buffer;
+  const int64_t deadline = phase.options.op_deadline_ns;
+  for (size_t i = 0; i < ops.size();) {
+    const Op& op = ops[i];
+    size_t end = i + 1;
+    Event* ev = &buffer.event(thread, static_cast<uint32_t>(i));
+    if (is_harness_action(op.kind)) {
+      buffer.issuing(thread, static_cast<uint32_t>(end));
+      run_harness_action(op, phase.env, *ev);
+    } else if (op.issue.via == Via::kSyscall) {
+      int64_t now = monotonic_ns();
+      ev->call_ns = now;
+      buffer.issuing(thread, static_cast<uint32_t>(end));
+      state.via_syscall.store(true, std::memory_order_relaxed);
+      state.op_started.store(now, std::memory_order_release);
+      run_syscall(op, phase.fds, *ev);
+      state.op_started.store(0, std::memory_order_release);
+      if (state.interrupted.exchange(false) && ev->result == -EINTR) {
+        ev->return_ns = -1;
+        ev->how = Completion::kHung;
+        explain_hang(op, phase.fds, *ev);
+      }
+    } else {
+      end = chain_end(ops, i);
+      int64_t now = monotonic_ns();
+      for (size_t k = i; k < end; ++k) ev[k - i].call_ns = now;
+      buffer.issuing(thread, static_cast<uint32_t>(end));
+      state.via_syscall.store(false, std::memory_order_relaxed);
+      state.op_started.store(now, std::memory_order_release);
+      ring.run_chain(phase, slot, std::span<const Op>(ops).subspan(i, end - i), std::span<Event>(ev, end - i),
+                     now + deadline);
+      state.op_started.store(0, std::memory_order_release);
+      for (size_t k = i; k < end; ++k) explain_hang(ops[k], phase.fds, ev[k - i]);
+    }
+    buffer.done(thread, static_cast<uint32_t>(end));
+    i = end;
+  }
+  state.finished.store(true, std::memory_order_release);
+}
+
+// Runs `lists` (thread index, ops) together and watches their deadlines. Returns false
+// when a worker had to be abandoned (its thread is detached, still stuck in the kernel).
+bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::vector<Op>*>>& lists,
+               std::string& ring_error) {
+  size_t n = lists.size();
+  std::vector<WorkerState> states(n);
+  std::vector<WorkerRing> rings(n);
+  for (size_t w = 0; w < n; ++w)
+    if (std::string why = rings[w].init(phase); !why.empty()) {
+      ring_error = why;
+      return true;
+    }
+  std::barrier<> start(static_cast<std::ptrdiff_t>(n + 1));
+  std::vector<std::thread> threads;
+  threads.reserve(n);
+  for (size_t w = 0; w < n; ++w)
+    threads.emplace_back([&, w] {
+      pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+      states[w].tid.store(tid);
+      phase.buffer.set_tid(lists[w].first, tid);
+      work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start);
+    });
+  start.arrive_and_wait();
+  const int64_t deadline = phase.options.op_deadline_ns;
+  bool all_back = true;
+  std::vector<bool> given_up(n, false);
+  for (;;) {
+    bool running = false;
+    int64_t now = monotonic_ns();
+    for (size_t w = 0; w < n; ++w) {
+      WorkerState& s = states[w];
+      if (s.finished.load(std::memory_order_acquire) || given_up[w]) continue;
+      running = true;
+      int64_t started = s.op_started.load(std::memory_order_acquire);
+      if (!started || now - started <= deadline) continue;
+      if (s.via_syscall.load() && !s.interrupted.load()) {
+        s.interrupted.store(true);
+        s.interrupted_at = now;
+        syscall(SYS_tgkill, getpid(), s.tid.load(), kInterruptSignal);
+      } else if (now - started > deadline + kGiveUpGraceNs) {
+        given_up[w] = true;  // io_uring waits and cancels on its own; past that it is stuck
+        all_back = false;
+      }
+    }
+    if (!running) break;
+    timespec ts{0, kPollNs};
+    nanosleep(&ts, nullptr);
+  }
+  for (size_t w = 0; w < n; ++w) {
+    if (given_up[w]) threads[w].detach();
+    else threads[w].join();
+  }
+  return all_back;
+}
+
+}  // namespace
+
+int run_concurrent(const Program& program, const SandboxEnv& env, const ConcurrentOptions& options,
+                   HistoryBuffer& buffer) {
+  install_interrupt_handler();
+  // Abandoned workers may still hold `fds` and the rings: they live until _exit.
+  auto* fds = new FdTable();
+  Phase phase{env, options, buffer, *fds};
+  phase.use_uring = needs_uring(program);
+  std::unique_ptr<SharedRing> shared;
+  std::string ring_error;
+  auto make_shared = [&](int threads) {
+    if (!phase.use_uring || options.ring != RingMode::kShared) return;
+    shared = std::make_unique<SharedRing>();
+    ring_error = shared->init(threads);
+    phase.shared = shared.get();
+  };
+  if (!program.setup.empty()) {
+    make_shared(1);
+    if (!ring_error.empty()) return kRunNoUring;
+    if (!run_phase(phase, {{kSetupThread, &program.setup}}, ring_error)) return kRunHung;
+    if (!ring_error.empty()) return kRunNoUring;
+  }
+  std::vector<std::pair<int, const std::vector<Op>*>> lists;
+  for (size_t t = 0; t < program.threads.size(); ++t) lists.emplace_back(static_cast<int>(t), &program.threads[t]);
+  shared.release();  // a setup worker may be stuck in it
+  make_shared(static_cast<int>(lists.size()));
+  if (!ring_error.empty()) return kRunNoUring;
+  if (!run_phase(phase, lists, ring_error)) return kRunHung;
+  if (!ring_error.empty()) return kRunNoUring;
+  return kRunOk;
+}
+
+ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
+                          HistoryBuffer& buffer) {
+  buffer.reset(program);
+  ConcurrentRun run;
+  Watchdog watchdog;
+  watchdog.progress = [&buffer] { return buffer.progress(); };
+  // Past the child's own deadline handling, and past the longest sleep an op may ask for.
+  watchdog.stall_ns = 2 * options.op_deadline_ns + int64_t{kMaxSleepMicros} * 1000 + 1'000'000'000;
+  run.status = sandbox.run([&](const SandboxEnv& env) { return run_concurrent(program, env, options, buffer); },
+                           watchdog);
+  run.code = run.status.stalled ? kRunHung : run.status.exit_code;
+  run.history = buffer.collect(program, sandbox.target().name);
+  return run;
+}
+
+}  // namespace nfz

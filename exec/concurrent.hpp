@@ -1,0 +1,50 @@
+// Runs a Program's threads truly concurrently on the real kernel (DESIGN §6): setup alone,
+// then one worker thread per program thread, released together by a barrier so that
+// their ops overlap. Each worker issues its ops as the program says (syscall, io_uring
+// inline, IOSQE_ASYNC, linked chains, fixed-file slots), through a ring of its own or one
+// ring shared by all workers.
+//
+// The hot loop allocates nothing and takes no lock shared between workers: events are
+// written in place into the HistoryBuffer, the fd registers are atomic words, each worker
+// has its own ring. A coordinator (the sandbox child's main thread) watches per-op
+// deadlines: a syscall past its deadline is interrupted by a signal to its thread (a FIFO
+// open waiting for a peer, fifo(7)); io_uring ops are cancelled by their worker; a worker
+// that does not come back is abandoned and its op recorded as hung.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/program.hpp"
+#include "exec/history_buffer.hpp"
+#include "exec/sandbox.hpp"
+
+namespace nfz {
+
+enum class RingMode : uint8_t { kPerThread, kShared };
+
+struct ConcurrentOptions {
+  int64_t op_deadline_ns = 2'000'000'000;
+  RingMode ring = RingMode::kPerThread;
+};
+
+// Result codes of a concurrent run in the sandbox child.
+inline constexpr int kRunOk = 0;
+inline constexpr int kRunHung = 3;  // an op hung and its worker had to be abandoned
+inline constexpr int kRunNoUring = 4;
+
+// Runs `program` in the calling process (the sandbox child), recording into `buffer`
+// (reset for this program by the parent before the fork). Returns a kRun* code.
+int run_concurrent(const Program& program, const SandboxEnv& env, const ConcurrentOptions& options,
+                   HistoryBuffer& buffer);
+
+// One program on one sandbox: fork, run, collect. `status` tells a stalled/abandoned run.
+struct ConcurrentRun {
+  History history;
+  RunStatus status;
+  int code = kRunOk;  // run_concurrent's, or kExitEnvironment
+};
+ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
+                          HistoryBuffer& buffer);
+
+}  // namespace nfz

@@ -1,0 +1,57 @@
+// The preallocated History of a concurrent run: one slab of Events per thread in memory
+// shared with the sandbox child (MAP_SHARED, mapped before the fork), so the hot loop
+// writes each event in place, with no allocation and no lock, and the parent reads what
+// the run did even when the run had to be killed.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/history.hpp"
+
+namespace nfz {
+
+class HistoryBuffer {
+ public:
+  HistoryBuffer() = default;
+  HistoryBuffer(const HistoryBuffer&) = delete;
+  HistoryBuffer& operator=(const HistoryBuffer&) = delete;
+  ~HistoryBuffer();
+
+  // Lays out room for every op of `program` and clears the counters (in the parent,
+  // before the fork). Maps more memory only when the program is larger than any before.
+  void reset(const Program& program);
+
+  // The event of op `index` of `thread` (kSetupThread for setup).
+  Event& event(int thread, uint32_t index) { return events_[offset(thread) + index]; }
+  // Ops [0, end) of `thread` have their events; ops [end, issued) are in flight.
+  void issuing(int thread, uint32_t end) { header_->issued[thread + 1].store(end, std::memory_order_release); }
+  void done(int thread, uint32_t end) {
+    header_->done[thread + 1].store(end, std::memory_order_release);
+    header_->progress.fetch_add(1, std::memory_order_relaxed);
+  }
+  void set_tid(int thread, int32_t tid) { header_->tids[thread + 1] = tid; }
+  // Grows while the run makes progress: the parent's watchdog reads it.
+  uint64_t progress() const { return header_->progress.load(std::memory_order_relaxed); }
+
+  // The History of the run so far: finished ops as recorded, ops in flight as hung
+  // (never returned), ops never issued left out. Events ordered by call time.
+  History collect(const Program& program, const std::string& target) const;
+
+ private:
+  struct Header {
+    std::atomic<uint32_t> done[kMaxThreads + 1];
+    std::atomic<uint32_t> issued[kMaxThreads + 1];
+    std::atomic<uint64_t> progress;
+    int32_t tids[kMaxThreads + 1];
+  };
+  size_t offset(int thread) const { return offsets_[thread + 1]; }
+
+  Header* header_ = nullptr;
+  Event* events_ = nullptr;
+  size_t mapped_ = 0;
+  size_t offsets_[kMaxThreads + 2] = {};
+};
+
+}  // namespace nfz
