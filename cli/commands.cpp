@@ -5,12 +5,14 @@ namespace nfz::cli {
 Command fmt_command();
 Command replay_command();
 Command model_command();
+Command stress_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       fmt_command(),
       replay_command(),
       model_command(),
+      stress_command(),
   };
   return table;
 }

@@ -19,6 +19,7 @@
 
 #include "exec/clock.hpp"
 #include "exec/loop_image.hpp"
+#include "exec/memory_cgroup.hpp"
 
 namespace nfz {
 namespace {
@@ -165,6 +166,7 @@ Sandbox::~Sandbox() {
 
 void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (!options_.cgroup_procs.empty() && !join_cgroup(options_.cgroup_procs)) environment_failure("join " + options_.cgroup_procs);
   if (keeper_ns_fd_ >= 0 && setns(keeper_ns_fd_, CLONE_NEWNS) != 0) environment_failure("join the target's namespace");
   if (unshare(CLONE_NEWNS) != 0) environment_failure("unshare(CLONE_NEWNS)");
   // Mount events must not propagate back to the host's (or the keeper's) namespace.

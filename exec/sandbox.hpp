@@ -36,6 +36,9 @@ struct SandboxOptions {
   // RESOLVE_NO_MAGICLINKS, /proc/self/fd/N). Never the host's: its /proc/1/root is the
   // host's root and would lead out of any chroot.
   bool procfs = false;
+  // Runs join this memory cgroup (its cgroup.procs) before anything else: the memory-
+  // pressure helper, exec/memory_cgroup.hpp. Empty: none.
+  std::string cgroup_procs;
 };
 
 // How one run ended.

@@ -1,0 +1,89 @@
+// nameifuzz stress: the long-running loop (DESIGN §8). Options map one to one onto
+// stress::StressOptions; the loop itself is stress/stress_loop.cpp.
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "exec/target.hpp"
+#include "stress/stress_loop.hpp"
+
+namespace nfz::cli {
+namespace {
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+int stress(const po::variables_map& vm) {
+  stress::StressOptions o;
+  for (const auto& name : split(vm["target"].as<std::string>())) {
+    auto t = parse_target(name);
+    if (!t) return usage_error("stress", "unknown target '" + name + "' (known: " + std::string(kKnownTargets) + ")");
+    o.targets.push_back(*t);
+  }
+  if (o.targets.empty()) return usage_error("stress", "--target names no target");
+  o.threads = vm["threads"].as<int>();
+  if (o.threads < 1 || o.threads > kMaxThreads) return usage_error("stress", "--threads must be 1.." + std::to_string(kMaxThreads));
+  o.duration_s = vm["duration"].as<double>();
+  o.max_programs = vm["programs"].as<uint64_t>();
+  o.seed = vm.count("seed") ? vm["seed"].as<uint64_t>()
+                            : static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
+  std::string why;
+  auto mix = stress::parse_op_mix(vm["op-mix"].as<std::string>(), why);
+  if (!mix) return usage_error("stress", "--op-mix: " + why);
+  o.mix = *mix;
+  if (vm.count("oracles")) o.oracles = split(vm["oracles"].as<std::string>());
+  o.findings_dir = vm["findings"].as<std::string>();
+  o.max_ops_per_thread = vm["ops-per-thread"].as<int>();
+  if (o.max_ops_per_thread < 1 || o.max_ops_per_thread > 10000) return usage_error("stress", "--ops-per-thread must be 1..10000");
+  o.op_deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  o.shared_ring_every = vm["shared-ring-every"].as<int>();
+  o.memory_limit_mb = vm["memory-limit-mb"].as<uint32_t>();
+  o.progress = !vm.count("quiet");
+  std::ofstream json;
+  if (vm.count("json")) {
+    json.open(vm["json"].as<std::string>());
+    if (!json) return usage_error("stress", "cannot write " + vm["json"].as<std::string>());
+  }
+  stress::StressSummary summary;
+  int code = stress::run_stress(o, std::cerr, summary);
+  if (code == kExitUsage && summary.programs == 0) return usage_error("stress", summary.stopped_by);
+  stress::print_summary(std::cout, summary);
+  if (json.is_open()) stress::write_summary_json(json, summary);
+  return code;
+}
+
+}  // namespace
+
+Command stress_command() {
+  return {"stress", "run generated concurrent programs on real targets and check every run", "[OPTIONS]",
+          [](po::options_description& desc, po::positional_options_description&) {
+            desc.add_options()
+                ("target", po::value<std::string>()->default_value("tmpfs"), "targets, comma-separated, rotated per program: tmpfs, ext4, xfs, btrfs, overlay, dir:PATH")
+                ("threads", po::value<int>()->default_value(4), "threads per program, run concurrently")
+                ("duration", po::value<double>()->default_value(60), "seconds to run (unless --programs)")
+                ("programs", po::value<uint64_t>()->default_value(0), "stop after this many programs (0: use --duration)")
+                ("seed", po::value<uint64_t>(), "seed of the program generator (default: from the clock, printed)")
+                ("op-mix", po::value<std::string>()->default_value("default"), "op kind weights, e.g. open=40,rename=15,drop_caches=0")
+                ("oracles", po::value<std::string>(), "oracles to run, comma-separated (default: every default-on oracle)")
+                ("json", po::value<std::string>(), "write the summary as JSON to this file")
+                ("findings", po::value<std::string>()->default_value("findings"), "folder for findings (<signature>/program.nfz, history.jsonl, message.txt)")
+                ("ops-per-thread", po::value<int>()->default_value(24), "at most this many ops per thread (and in setup)")
+                ("deadline-ms", po::value<int64_t>()->default_value(250), "an op still running after this is hung (FIFO opens wait for a peer)")
+                ("shared-ring-every", po::value<int>()->default_value(4), "every Nth program shares one io_uring among its threads (0: never)")
+                ("memory-limit-mb", po::value<uint32_t>()->default_value(0), "run in a memory cgroup with this limit (memory pressure; 0: off)")
+                ("quiet", "no progress line");
+          },
+          stress};
+}
+
+}  // namespace nfz::cli

@@ -1,0 +1,51 @@
+#include "stress/findings.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/text.hpp"
+
+namespace nfz::stress {
+
+std::string signature_of(const std::string& title) {
+  std::string s;
+  for (char c : title) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+    if (keep) s += c;
+    else if (!s.empty() && s.back() != '-') s += '-';
+  }
+  while (!s.empty() && s.back() == '-') s.pop_back();
+  if (s.size() > 200) s.resize(200);
+  return s.empty() ? "finding" : s;
+}
+
+std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
+                          const History& history, const History* twin, uint64_t seed, uint64_t program_number,
+                          std::string& why) {
+  namespace fs = std::filesystem;
+  fs::path folder = fs::path(dir) / signature_of(violation.title);
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    why = "mkdir " + folder.string() + ": " + ec.message();
+    return {};
+  }
+  std::ofstream nfz(folder / "program.nfz");
+  nfz << "# " << violation.title << "\n# stress seed " << seed << ", program " << program_number << "\n"
+      << print_program(program);
+  std::ofstream hist(folder / "history.jsonl");
+  write_history(hist, history);
+  if (twin) {
+    std::ofstream t(folder / "twin.jsonl");
+    write_history(t, *twin);
+  }
+  std::ofstream msg(folder / "message.txt");
+  msg << violation.title << "\n\n" << violation.detail << "\n";
+  if (!nfz || !hist || !msg) {
+    why = "cannot write into " + folder.string();
+    return {};
+  }
+  return folder.string();
+}
+
+}  // namespace nfz::stress

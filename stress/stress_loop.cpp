@@ -1,0 +1,175 @@
+#include "stress/stress_loop.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+#include <unistd.h>
+
+#include "exec/clock.hpp"
+#include "exec/history_buffer.hpp"
+#include "exec/memory_cgroup.hpp"
+#include "exec/sandbox.hpp"
+#include "stress/findings.hpp"
+#include "stress/issue_equivalent.hpp"
+#include "stress/kernel_log.hpp"
+#include "stress/oracle.hpp"
+#include "stress/stop_signal.hpp"
+
+namespace nfz::stress {
+namespace {
+
+struct ActiveOracle {
+  const Oracle* oracle;
+  OracleStats* stats;
+};
+
+// The oracles asked for (or the default ones), each with its stats slot; an asked-for
+// oracle that cannot run here is listed as skipped with its reason.
+std::vector<ActiveOracle> choose_oracles(const StressOptions& options, StressSummary& summary, std::string& why) {
+  summary.oracles.clear();
+  summary.oracles.reserve(oracle_table().size());
+  for (const std::string& name : options.oracles)
+    if (!find_oracle(name)) {
+      why = "unknown oracle '" + name + "'";
+      return {};
+    }
+  std::vector<ActiveOracle> active;
+  for (const Oracle& o : oracle_table()) {
+    OracleStats& s = summary.oracles.emplace_back();
+    s.name = std::string(o.name);
+    bool asked = options.oracles.empty() ? o.default_on
+                                         : std::find(options.oracles.begin(), options.oracles.end(), o.name) !=
+                                               options.oracles.end();
+    if (!asked) continue;
+    s.enabled = true;
+    s.skipped = o.skipped ? o.skipped() : std::string();
+    if (s.skipped.empty() && !o.check) s.skipped = "no check function";
+  }
+  for (size_t i = 0; i < oracle_table().size(); ++i)
+    if (summary.oracles[i].enabled && summary.oracles[i].skipped.empty())
+      active.push_back({&oracle_table()[i], &summary.oracles[i]});
+  return active;
+}
+
+void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
+  char line[512];
+  int n = snprintf(line, sizeof line, "[%6.1fs] programs %llu (%.1f/s)  ops %llu (%.0f/s)  findings %zu  checks",
+                   seconds, static_cast<unsigned long long>(s.programs), s.programs / std::max(seconds, 1e-9),
+                   static_cast<unsigned long long>(s.ops), s.ops / std::max(seconds, 1e-9), s.findings.size());
+  std::string text(line, static_cast<size_t>(n));
+  for (const auto& o : s.oracles)
+    if (o.enabled && o.skipped.empty()) text += " " + o.name + "=" + std::to_string(o.checks);
+  static const bool tty = isatty(STDERR_FILENO);
+  out << (tty ? "\r" : "") << text << (tty && !final_line ? "" : "\n") << std::flush;
+}
+
+}  // namespace
+
+int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary) {
+  summary = StressSummary{};
+  summary.options = options;
+  auto fail = [&](const std::string& why) {
+    summary.stopped_by = why;
+    summary.exit_code = kExitEnvironment;
+    return kExitEnvironment;
+  };
+  std::string why;
+  std::vector<ActiveOracle> oracles = choose_oracles(options, summary, why);
+  if (!why.empty()) return fail(why);
+  install_stop_handlers();
+
+  KernelLog kernel_log;
+  kernel_log.open();  // kernel.health says it is skipped when /dev/kmsg is unreadable
+
+  MemoryCgroup cgroup;
+  SandboxOptions sandbox_options;
+  summary.memory_pressure = "off";
+  if (options.memory_limit_mb > 0) {
+    if (std::string e = cgroup.create(uint64_t{options.memory_limit_mb} << 20); e.empty()) {
+      sandbox_options.cgroup_procs = cgroup.procs_file();
+      summary.memory_pressure = cgroup.path() + ", limit " + std::to_string(options.memory_limit_mb) + " MiB";
+    } else {
+      summary.memory_pressure = "skipped: " + e;
+    }
+  }
+  std::vector<std::unique_ptr<Sandbox>> sandboxes;
+  for (const TargetSpec& t : options.targets) {
+    auto sb = Sandbox::open(t, sandbox_options, why);
+    if (!sb) return fail(t.name + ": " + why);
+    sandboxes.push_back(std::move(sb));
+  }
+  if (sandboxes.empty()) return fail("no target");
+
+  ProgramSource source(options.seed, options.threads, options.max_ops_per_thread, options.mix);
+  HistoryBuffer buffer, twin_buffer;
+  const int64_t start = monotonic_ns();
+  const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);
+  int64_t next_progress = start + 1'000'000'000;
+  for (uint64_t n = 0;; ++n) {
+    if (stop_requested()) {
+      summary.stopped_by = "signal";
+      break;
+    }
+    if (options.max_programs && n >= options.max_programs) {
+      summary.stopped_by = "programs";
+      break;
+    }
+    if (!options.max_programs && monotonic_ns() >= end) {
+      summary.stopped_by = "duration";
+      break;
+    }
+    Sandbox& sandbox = *sandboxes[n % sandboxes.size()];
+    Program program = source.make(n);
+    ConcurrentOptions run_options;
+    run_options.op_deadline_ns = options.op_deadline_ns;
+    bool shared = options.shared_ring_every > 0 && n % static_cast<uint64_t>(options.shared_ring_every) ==
+                                                       static_cast<uint64_t>(options.shared_ring_every - 1);
+    run_options.ring = shared ? RingMode::kShared : RingMode::kPerThread;
+    ConcurrentRun run = run_program(sandbox, program, run_options, buffer);
+    if (run.code == kExitEnvironment && !run.status.stalled) return fail(sandbox.target().name + ": a run failed to start (see above)");
+    if (run.code == kRunNoUring) return fail("io_uring unavailable");
+    (shared ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
+    std::unique_ptr<ConcurrentRun> twin;
+    if (wants_syscall_twin(program) && run.code == kRunOk) {
+      twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer));
+      ++summary.twins;
+    }
+    if (run.status.abandoned) {
+      ++summary.abandoned_runs;
+      if (std::string e = sandbox.rebuild(); !e.empty()) return fail(sandbox.target().name + ": rebuild after a hang: " + e);
+    }
+    ++summary.programs;
+    summary.ops += run.history.events.size();
+    for (const Event& e : run.history.events) ++summary.completions[static_cast<int>(e.how)];
+
+    RunRecord record{program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
+                     kernel_log.is_open() ? &kernel_log : nullptr};
+    for (ActiveOracle& a : oracles) {
+      oracles::OracleResult r = a.oracle->check(record);
+      a.stats->checks += r.checks;
+      a.stats->violations += r.violations.size();
+      for (const auto& v : r.violations) {
+        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin,
+                                           options.seed, n, why);
+        summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
+      }
+    }
+    int64_t now = monotonic_ns();
+    if (!summary.findings.empty()) {
+      summary.stopped_by = "finding";
+      break;
+    }
+    if (options.progress && now >= next_progress) {
+      print_progress(progress, summary, (now - start) / 1e9, false);
+      next_progress = now + 1'000'000'000;
+    }
+  }
+  summary.seconds = (monotonic_ns() - start) / 1e9;
+  if (options.progress) print_progress(progress, summary, summary.seconds, true);
+  summary.exit_code = summary.findings.empty() ? 0 : 1;
+  return summary.exit_code;
+}
+
+}  // namespace nfz::stress

@@ -1,0 +1,95 @@
+// The stress run's summary: a few lines a person reads at a glance, and the same as JSON.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "stress/stress_loop.hpp"
+
+namespace nfz::stress {
+namespace {
+
+constexpr const char* kCompletionNames[5] = {"syscall", "inline", "punted", "unknown", "hung"};
+
+std::string targets_text(const StressOptions& o) {
+  std::string s;
+  for (const auto& t : o.targets) s += (s.empty() ? "" : ",") + t.name;
+  return s;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const StressSummary& s) {
+  const auto& o = s.options;
+  double secs = std::max(s.seconds, 1e-9);
+  out << "nameifuzz stress: " << fixed(s.seconds, 1) << " s on " << targets_text(o) << ", " << o.threads
+      << " threads, seed " << o.seed << " (stopped by " << s.stopped_by << ")\n";
+  out << "  programs  " << s.programs << "  (" << fixed(s.programs / secs, 1) << "/s; " << s.per_thread_ring_programs
+      << " with a ring per thread, " << s.shared_ring_programs << " sharing one; " << s.twins << " syscall twins)\n";
+  out << "  ops       " << s.ops << "  (" << fixed(s.ops / secs, 0) << "/s)  ";
+  for (int i = 0; i < 5; ++i)
+    if (s.completions[i]) out << kCompletionNames[i] << " " << s.completions[i] << "  ";
+  out << "\n  memory pressure: " << s.memory_pressure;
+  if (s.abandoned_runs) out << "; " << s.abandoned_runs << " runs abandoned (hung in the kernel)";
+  out << "\n  oracles:\n";
+  for (const auto& orc : s.oracles) {
+    std::string name = orc.name;
+    name.resize(18, ' ');
+    out << "    " << name;
+    if (!orc.enabled) out << "off (enable with --oracles)\n";
+    else if (!orc.skipped.empty()) out << "skipped: " << orc.skipped << "\n";
+    else out << orc.checks << " checks, " << orc.violations << " violations\n";
+  }
+  out << "  findings: " << s.findings.size() << "\n";
+  for (const auto& f : s.findings) out << "    " << f.title << "\n      -> " << f.folder << "\n";
+  if (s.exit_code == 2) out << "SUMMARY: environment error: " << s.stopped_by << "\n";
+  else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
+}
+
+void write_summary_json(std::ostream& out, const StressSummary& s) {
+  using nlohmann::json;
+  const auto& o = s.options;
+  json j;
+  j["format"] = "nameifuzz-stress-summary";
+  j["version"] = 1;
+  json targets = json::array();
+  for (const auto& t : o.targets) targets.push_back(t.name);
+  j["targets"] = targets;
+  j["threads"] = o.threads;
+  j["seed"] = o.seed;
+  j["op_mix"] = format_op_mix(o.mix);
+  j["seconds"] = s.seconds;
+  j["stopped_by"] = s.stopped_by;
+  j["programs"] = s.programs;
+  j["ops"] = s.ops;
+  j["programs_per_s"] = s.programs / std::max(s.seconds, 1e-9);
+  j["ops_per_s"] = s.ops / std::max(s.seconds, 1e-9);
+  j["rings"] = {{"per_thread", s.per_thread_ring_programs}, {"shared", s.shared_ring_programs}};
+  j["syscall_twins"] = s.twins;
+  json completions;
+  for (int i = 0; i < 5; ++i) completions[kCompletionNames[i]] = s.completions[i];
+  j["completions"] = completions;
+  j["abandoned_runs"] = s.abandoned_runs;
+  j["memory_pressure"] = s.memory_pressure;
+  json oracles = json::array();
+  for (const auto& orc : s.oracles) {
+    json e{{"name", orc.name}};
+    if (!orc.enabled) e["skipped"] = "not enabled (--oracles)";
+    else if (!orc.skipped.empty()) e["skipped"] = orc.skipped;
+    else e["checks"] = orc.checks, e["violations"] = orc.violations;
+    oracles.push_back(e);
+  }
+  j["oracles"] = oracles;
+  json findings = json::array();
+  for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}});
+  j["findings"] = findings;
+  j["exit"] = s.exit_code;
+  out << j.dump(2) << "\n";
+}
+
+}  // namespace nfz::stress
