@@ -9,6 +9,8 @@
 namespace nfz::stress {
 namespace {
 
+constexpr int kErestartSys = 512;  // include/linux/errno.h, never meant for user space
+
 std::string hex(unsigned long v) {
   char buf[32];
   snprintf(buf, sizeof buf, "0x%lx", v);
@@ -36,7 +38,8 @@ oracles::OracleResult check_kernel_health(const RunRecord& run) {
     // Explained: it came back from the harness's interrupt or cancel (an interruptible
     // wait: on these targets, a FIFO open waiting for its other end), or it was cancelled
     // before it started (a linked successor of such an op).
-    if (e.result == -EINTR || e.result == -ECANCELED || e.ino != 0) continue;
+    // io-wq posts an interrupted open's -ERESTARTSYS (512) to the CQE as it is.
+    if (e.result == -EINTR || e.result == -kErestartSys || e.result == -ECANCELED || e.ino != 0) continue;
     const Op& op = run.history.op_of(e);
     r.violations.push_back({"kernel.health: " + std::string(op_name(op)) + " hung on " + target,
                             (e.thread == kSetupThread ? std::string("setup") : "T" + std::to_string(e.thread)) +

@@ -131,9 +131,11 @@ TEST(KernelHealth, UnexplainedHangIsAViolationAFifoWaitIsNot) {
   h.ops = {{}, p.threads[0]};
   Event fifo{.thread = 0, .index = 0, .call_ns = 1, .return_ns = -1, .result = -EINTR, .how = Completion::kHung};
   Event stuck{.thread = 0, .index = 1, .call_ns = 2, .return_ns = -1, .result = 0, .how = Completion::kHung};
-  h.events = {fifo, stuck};
+  Event fifo_uring = fifo;
+  fifo_uring.result = -512;  // -ERESTARTSYS, as io-wq posts it
+  h.events = {fifo, stuck, fifo_uring};
   auto r = check_kernel_health({p, h, "ext4"});
-  EXPECT_EQ(r.checks, 2u);
+  EXPECT_EQ(r.checks, 3u);
   ASSERT_EQ(r.violations.size(), 1u);
   EXPECT_EQ(r.violations[0].title, "kernel.health: mkdir hung on ext4");
 }
