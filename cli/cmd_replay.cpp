@@ -91,12 +91,18 @@ int replay(const po::variables_map& vm) {
 
 }  // namespace
 
+std::string target_help() {
+  std::string help = "filesystem to run on:";
+  for (const std::string& name : target_names()) help += " " + name;
+  return help;
+}
+
 Command replay_command() {
   return {"replay", "run a reproducer's ops one by one on a fresh target, printing each result", "FILE",
           [](po::options_description& desc, po::positional_options_description& pos) {
             desc.add_options()
                 ("file", po::value<std::string>()->required(), "the .nfz reproducer")
-                ("target", po::value<std::string>()->default_value("tmpfs"), "filesystem to run on: tmpfs, ext4, xfs, btrfs, overlay, dir:PATH")
+                ("target", po::value<std::string>()->default_value("tmpfs"), target_help().c_str())
                 ("json", po::value<std::string>(), "also write the History as JSON lines to this file")
                 ("deadline-ms", po::value<int64_t>()->default_value(2000), "an op still running after this is reported hung")
                 ("threads-concurrent", "run the threads at once (one worker and ring each) instead of one after another")

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "exec/clock.hpp"
+#include "exec/fuse_target.hpp"
 #include "exec/loop_image.hpp"
 #include "exec/memory_cgroup.hpp"
 
@@ -32,6 +33,12 @@ constexpr const char* kRunPrefix = "nameifuzz-run-";
   int err = errno;
   fprintf(stderr, "nameifuzz: sandbox: %s: %s%s\n", what.c_str(), strerror(err),
           err == EPERM ? " (the sandbox needs root: CAP_SYS_ADMIN for mount namespaces)" : "");
+  fflush(stderr);
+  _exit(kExitEnvironment);
+}
+
+[[noreturn]] void environment_failure_why(const std::string& why) {
+  fprintf(stderr, "nameifuzz: sandbox: %s\n", why.c_str());
   fflush(stderr);
   _exit(kExitEnvironment);
 }
@@ -185,6 +192,7 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
       must_mount("nameifuzz-overlay", root, "overlay", MS_NOSUID, options.c_str());
       break;
     }
+    case TargetKind::kFuse: break;  // below, in the process that runs the body: it serves on threads
     default: {  // a fresh directory of the long-lived filesystem, bound over our root
       std::string prefix = kRunPrefix + std::to_string(getppid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-";
       remove_old_runs(base_, prefix);
@@ -205,13 +213,22 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
       _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+  }
+  FuseTarget fuse_target;
+  if (target_.kind == TargetKind::kFuse) {
+    if (std::string why = fuse_target.mount(root, target_.fuse); !why.empty()) environment_failure_why(why);
+    env.observer = fuse_target.observer();
+  }
+  if (options_.procfs) {
     mkdir((root + "/proc").c_str(), 0555);
     must_mount("nameifuzz-proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
     env.procfs = true;
   }
   if (chdir(root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
   umask(0);  // modes in a program are exact
+  if (env.observer) env.observer->take_trace();  // the chroot's and /proc's requests are ours, not the program's
   int code = body(env);
+  if (env.observer) fuse_target.finish();
   fflush(nullptr);
   _exit(code);
 }

@@ -3,8 +3,8 @@
 // makes (absolute symlinks, `..` chains) can reach the host. Mounts made there vanish
 // with the namespace when the child exits, however it exits.
 //
-// A Sandbox is one prepared target on the host side. tmpfs and overlay are mounted afresh
-// in every run's namespace. A loop-image target is formatted once and mounted once by a
+// A Sandbox is one prepared target on the host side. tmpfs, overlay and the FUSE observer
+// are mounted afresh in every run's namespace. A loop-image target is formatted once and mounted once by a
 // keeper process in a namespace of its own; each run joins that namespace, takes a fresh
 // directory there, binds it over its own root and chroots into it. dir:PATH works the
 // same on the user's directory. Nothing of ours is ever mounted in the host's namespace.
@@ -20,6 +20,10 @@
 
 #include "exec/target.hpp"
 
+namespace nfz::fuse {
+class ObserverFs;
+}
+
 namespace nfz {
 
 inline constexpr int kExitEnvironment = 2;
@@ -29,6 +33,9 @@ struct SandboxEnv {
   std::string target;
   int drop_caches_fd = -1;  // /proc/sys/vm/drop_caches, opened before the chroot
   bool procfs = false;      // a fresh procfs of the run's own PID namespace is at /proc
+  // fuse:* targets: the observer serving the run's root, for its trace, faults and
+  // invalidations (its trace starts empty: the sandbox's own setup requests are dropped).
+  fuse::ObserverFs* observer = nullptr;
 };
 
 struct SandboxOptions {
@@ -91,7 +98,7 @@ class Sandbox {
   std::vector<pid_t> abandoned_;  // runs stuck in the kernel, reaped once they die
 };
 
-// Target names this build can mount.
+// Target names this build can mount (target_names() lists them).
 bool known_target(std::string_view target);
 
 // Runs `body` once in a sandbox on a target prepared for it, and returns its exit code.

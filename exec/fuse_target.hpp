@@ -1,0 +1,34 @@
+// The FUSE observer as a sandbox target (DESIGN §6): in a sandbox child, the observer is
+// mounted over the run's root before the chroot (it opens the host's /dev/fuse), serves
+// on threads of the child for the whole body, and goes when the body is done.
+//
+// The child is chrooted inside the observer's mount, so the observer's own unmount (by
+// its host path) cannot reach it afterwards, and our root keeps the superblock alive
+// past a lazy unmount: the connection is ended through fusectl's per-connection `abort`
+// file, opened before the chroot. Aborting also frees a body thread stuck on a request
+// the server will never answer, which would otherwise hold the process (and its serving
+// threads' /dev/fuse fd) forever: FUSE's classic self-deadlock.
+#pragma once
+
+#include <string>
+
+#include "exec/fuse/observer_fs.hpp"
+
+namespace nfz {
+
+class FuseTarget {
+ public:
+  // Mounts the observer with `personality` ("strict", "churn+latency", ...) at `root`
+  // (a host path, before the chroot). Returns why it could not, or "".
+  std::string mount(const std::string& root, const std::string& personality);
+  fuse::ObserverFs* observer() { return &fs_; }
+  // After the body, chrooted at the mount: detaches it, aborts the connection and stops
+  // the serving threads.
+  void finish();
+
+ private:
+  fuse::ObserverFs fs_;
+  int abort_fd_ = -1;
+};
+
+}  // namespace nfz
