@@ -45,9 +45,17 @@ oracles::OracleResult check_issue_equivalent(const RunRecord& run) {
   if (!run.syscall_twin) return r;
   auto original = setup_events(run.history);
   auto twin = setup_events(*run.syscall_twin);
+  uint32_t chain_written = 0;  // registers set by earlier ops of the current linked chain
   for (uint32_t i = 0; i < run.program.setup.size(); ++i) {
     const Op& op = run.program.setup[i];
     if (op.issue.fixed) break;
+    bool in_chain = i > 0 && run.program.setup[i - 1].issue.link && op.issue.via != Via::kSyscall;
+    if (!in_chain) chain_written = 0;
+    // A chain is submitted at once: its ops read registers as they were before it
+    // (docs/FORMAT.md), the twin's as the earlier ops left them.
+    auto reads = [&](int8_t slot) { return slot != kNoSlot && (chain_written >> slot & 1); };
+    if (reads(op.dirfd) || (op.kind == OpKind::kClose && reads(op.fd))) break;
+    if (op.kind == OpKind::kOpen && op.fd != kNoSlot) chain_written |= 1u << op.fd;
     auto a = original.find(i), b = twin.find(i);
     if (a == original.end() || b == twin.end()) break;
     const Event& ea = *a->second;

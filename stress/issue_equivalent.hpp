@@ -8,8 +8,9 @@
 //   - an op that hung on either side (a FIFO open: io_uring's inline attempt adds
 //     O_NONBLOCK, so it gets ENXIO or succeeds where the syscall waits) is not compared;
 //   - comparison stops at the first op the twin cannot mirror: a fixed-file op (the twin
-//     has no ring) or a link-cancelled op (ECANCELED: the twin runs it), and after the
-//     first divergence (the states differ from there on).
+//     has no ring), a link-cancelled op (ECANCELED: the twin runs it), an op of a linked
+//     chain reading a register an earlier op of the chain sets (a chain reads registers
+//     as they were before it, docs/FORMAT.md), and after the first divergence.
 #pragma once
 
 #include "core/program.hpp"

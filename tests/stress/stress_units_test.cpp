@@ -123,6 +123,21 @@ setup:
   EXPECT_EQ(r.violations[0].title, "issue.equivalent: unlink uring-async EISDIR vs syscall ENOENT on tmpfs");
 }
 
+TEST(IssueEquivalent, StopsAtALinkedOpReadingARegisterItsChainSets) {
+  auto parsed = parse_program(R"(nameifuzz program v1
+setup:
+  f1 = open("/", O_RDONLY|O_PATH) [uring-async link]
+  close(f1) [uring-async link]
+  mkdir("a", 0755) [uring]
+)", "t");
+  const Program& p = std::get<Program>(parsed);
+  History orig = setup_history(p, {7, -EBADF, 0});
+  History twin = setup_history(syscall_twin(p), {7, 0, 0});
+  auto r = check_issue_equivalent({p, orig, "tmpfs", &twin});
+  EXPECT_EQ(r.checks, 1u);
+  EXPECT_TRUE(r.violations.empty());
+}
+
 TEST(KernelHealth, UnexplainedHangIsAViolationAFifoWaitIsNot) {
   auto parsed = parse_program("nameifuzz program v1\nthread 0:\n  f0 = open(\"p\", O_RDONLY)\n  mkdir(\"a\", 0755)\n", "t");
   const Program& p = std::get<Program>(parsed);
