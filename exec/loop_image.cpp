@@ -136,6 +136,20 @@ int sweep_run_dirs() {
 
 }  // namespace
 
+int sweep_stale_runs(const std::string& base, std::string_view prefix) {
+  int removed = 0;
+  DIR* d = opendir(base.c_str());
+  if (!d) return 0;
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(d)) {
+    pid_t pid = pid_in(e->d_name, prefix);
+    if (pid > 0 && !pid_alive(pid)) stale.push_back(base + "/" + e->d_name);
+  }
+  closedir(d);
+  for (const auto& p : stale) removed += remove_tree(p);
+  return removed;
+}
+
 const char* fstype_of(TargetKind kind) {
   if (const ImageFormat* f = format_of(kind)) return f->fstype;
   return kind == TargetKind::kOverlay ? "overlay" : "tmpfs";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 #include "exec/target.hpp"
@@ -30,6 +31,10 @@ std::string attach_loop(const std::string& image, int& fd, std::string& device);
 // per-process directories under /run, of every pid that no longer runs. Returns how many
 // things it removed.
 int sweep_stale();
+
+// Removes `base`/<prefix><pid>-... directories of dead pids (dir:PATH runs of a killed
+// process). Returns how many went.
+int sweep_stale_runs(const std::string& base, std::string_view prefix);
 
 bool pid_alive(pid_t pid);
 

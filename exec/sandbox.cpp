@@ -19,6 +19,7 @@
 
 #include "exec/clock.hpp"
 #include "exec/fuse_target.hpp"
+#include "exec/leftovers.hpp"
 #include "exec/loop_image.hpp"
 #include "exec/memory_cgroup.hpp"
 
@@ -79,12 +80,14 @@ std::unique_ptr<Sandbox> Sandbox::open(const TargetSpec& target, const SandboxOp
     return nullptr;
   }
   for (const char* sub : {"/root", "/parts"}) mkdir((sb->run_dir_ + sub).c_str(), 0755);
+  sb->leftovers_ = register_leftovers(sb->run_dir_);
   if (target.kind == TargetKind::kDir) {
     struct stat st;
     if (stat(target.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       why = target.dir + " is not a directory";
       return nullptr;
     }
+    sweep_stale_runs(target.dir, kRunPrefix);  // what a killed process left there
     sb->base_ = target.dir;
   }
   if (on_loop_image(target.kind)) {
@@ -99,6 +102,7 @@ std::string Sandbox::start_instance() {
   std::string tag = std::string(fstype) + "-" + std::to_string(getpid()) + "-" +
                     run_dir_.substr(run_dir_.rfind('-') + 1) + "-" + std::to_string(instance_++);
   image_ = std::string(kImageDir) + "/" + tag + ".img";
+  set_leftover_image(leftovers_, image_, -1);
   if (std::string why = make_image(target_.kind, image_); !why.empty()) return why;
   int loop_fd = -1;
   std::string device;
@@ -129,6 +133,7 @@ std::string Sandbox::start_instance() {
     for (int fd = 0; fd < 1024; ++fd) close(fd);
     for (;;) pause();
   }
+  set_leftover_image(leftovers_, image_, keeper_);
   close(status_pipe[1]);
   int err = EIO;
   bool got = read(status_pipe[0], &err, sizeof err) == sizeof err;
@@ -156,6 +161,7 @@ void Sandbox::stop_instance() {
   keeper_ = -1;
   if (!image_.empty()) unlink(image_.c_str());
   image_.clear();
+  set_leftover_image(leftovers_, "", -1);
 }
 
 std::string Sandbox::rebuild() {
@@ -169,6 +175,7 @@ Sandbox::~Sandbox() {
   if (target_.kind == TargetKind::kDir)
     remove_old_runs(base_, kRunPrefix + std::to_string(getpid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-");
   remove_tree(run_dir_);
+  unregister_leftovers(leftovers_);
 }
 
 void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {

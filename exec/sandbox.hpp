@@ -95,6 +95,7 @@ class Sandbox {
   int keeper_ns_fd_ = -1;  // its mount namespace, for runs to join
   std::string base_;       // fresh-directory targets: where run directories are made
   uint64_t runs_ = 0;
+  int leftovers_ = -1;     // our slot in exec/leftovers.hpp's table
   std::vector<pid_t> abandoned_;  // runs stuck in the kernel, reaped once they die
 };
 
