@@ -17,8 +17,8 @@ class MemoryCgroup {
   MemoryCgroup& operator=(const MemoryCgroup&) = delete;
   ~MemoryCgroup();
 
-  // Makes <controller>/nameifuzz-<pid>-<n> with `limit_bytes`. Returns why it cannot
-  // (no memory controller mounted, not root), or "".
+  // Makes nameifuzz-<pid>-<n> under our own memory cgroup (/proc/self/cgroup) with
+  // `limit_bytes`. Returns why it cannot (no memory controller mounted, not root), or "".
   std::string create(uint64_t limit_bytes);
   // The file a process writes "0" to, to join (cgroup.procs); empty when not created.
   const std::string& procs_file() const { return procs_; }
