@@ -60,7 +60,7 @@ std::vector<Op> namespace_ops(int t, int count) {
     ops.push_back({.kind = OpKind::kOpen, .flags = O_WRONLY | O_CREAT, .mode = 0644, .path = a});
     ops.push_back({.kind = OpKind::kMkdir, .mode = 0755, .path = d});
     ops.push_back({.kind = OpKind::kRename, .path = a, .path2 = b});
-    ops.push_back({.kind = OpKind::kSymlink, .path = b, .path2 = s});
+    ops.push_back({.kind = OpKind::kSymlink, .path = "b" + std::to_string(i % kNames), .path2 = s});  // relative to its dir
     ops.push_back({.kind = OpKind::kLink, .path = b, .path2 = l});
     ops.push_back({.kind = OpKind::kStatx, .path = s});
     ops.push_back({.kind = OpKind::kUnlink, .path = l});
@@ -82,12 +82,13 @@ Program program_of(int per_thread, bool mixed) {
 }
 
 // ops/s of the threads' ops, from the first call to the last return.
-double executor_rate(Sandbox& sandbox, const Program& p, HistoryBuffer& buffer) {
+double executor_rate(Sandbox& sandbox, const Program& p, HistoryBuffer& buffer, double* failed = nullptr) {
   ConcurrentRun run = run_program(sandbox, p, {}, buffer);
   int64_t first = INT64_MAX, last = 0;
-  size_t n = 0;
+  size_t n = 0, errors = 0;
   for (const Event& e : run.history.events) {
     if (e.thread == kSetupThread) continue;
+    errors += e.result < 0;
     first = std::min(first, e.call_ns);
     last = std::max(last, e.return_ns);
     ++n;
@@ -96,11 +97,12 @@ double executor_rate(Sandbox& sandbox, const Program& p, HistoryBuffer& buffer) 
     fprintf(stderr, "executor run failed (code %d, %zu events)\n", run.code, n);
     exit(2);
   }
+  if (failed) *failed = static_cast<double>(errors) / static_cast<double>(n);
   return n / ((last - first) / 1e9);
 }
 
 // The same ops through liburing with no harness: prep, submit and wait, reap.
-void raw_thread(const std::vector<Op>& ops, const std::string& root, int64_t& ns) {
+void raw_thread(const std::vector<Op>& ops, const std::string& root, int64_t& ns, size_t& errors) {
   io_uring ring;
   io_uring_queue_init(8, &ring, 0);
   int fd = -1;
@@ -119,20 +121,24 @@ void raw_thread(const std::vector<Op>& ops, const std::string& root, int64_t& ns
     io_uring_cqe* cqe;
     io_uring_wait_cqe(&ring, &cqe);
     if (op.kind == OpKind::kOpen) fd = cqe->res;
+    errors += cqe->res < 0;
     io_uring_cqe_seen(&ring, cqe);
   }
   ns = monotonic_ns() - start;
   io_uring_queue_exit(&ring);
 }
 
-double raw_rate(const Program& p, const std::string& root) {
+double raw_rate(const Program& p, const std::string& root, double* failed) {
   for (int t = 0; t < kThreads; ++t) mkdir((root + "t" + std::to_string(t)).c_str(), 0755);
   std::vector<int64_t> ns(kThreads);
+  std::vector<size_t> errors(kThreads);
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) threads.emplace_back(raw_thread, std::cref(p.threads[t]), root, std::ref(ns[t]));
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back(raw_thread, std::cref(p.threads[t]), root, std::ref(ns[t]), std::ref(errors[t]));
   for (auto& th : threads) th.join();
   size_t n = 0;
   for (const auto& t : p.threads) n += t.size();
+  *failed = static_cast<double>(errors[0] + errors[1]) / static_cast<double>(n);
   return n / (*std::max_element(ns.begin(), ns.end()) / 1e9);
 }
 
@@ -164,15 +170,17 @@ int main(int argc, char** argv) {
   HistoryBuffer buffer;
   executor_rate(*sandbox, mixed, buffer);  // warm-up
   std::vector<double> exec_mixed, raw_mixed, exec_names;
-  printf("round  executor(mixed, uring)  raw liburing(mixed)  ratio  executor(namespace mix, syscalls)\n");
+  printf("round  executor(mixed, uring)  raw liburing(mixed)  ratio  executor(namespace mix, syscalls)  failed ops (ex/raw/ns)\n");
   for (int r = 0; r < rounds; ++r) {
-    double raw = raw_rate(mixed, root);
-    double ex = executor_rate(*sandbox, mixed, buffer);
-    double ns = executor_rate(*sandbox, names, buffer);
+    double raw_failed = 0, ex_failed = 0, ns_failed = 0;
+    double raw = raw_rate(mixed, root, &raw_failed);
+    double ex = executor_rate(*sandbox, mixed, buffer, &ex_failed);
+    double ns = executor_rate(*sandbox, names, buffer, &ns_failed);
     raw_mixed.push_back(raw);
     exec_mixed.push_back(ex);
     exec_names.push_back(ns);
-    printf("%5d  %15.0f ops/s  %13.0f ops/s  %5.2f  %15.0f ops/s\n", r + 1, ex, raw, ex / raw, ns);
+    printf("%5d  %15.0f ops/s  %13.0f ops/s  %5.2f  %15.0f ops/s  %.3f/%.3f/%.3f\n", r + 1, ex, raw, ex / raw, ns,
+           ex_failed, raw_failed, ns_failed);
   }
   std::vector<double> ratios;
   for (int r = 0; r < rounds; ++r) ratios.push_back(exec_mixed[r] / raw_mixed[r]);

@@ -122,11 +122,10 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
   size_t n = lists.size();
   std::vector<WorkerState> states(n);
   std::vector<WorkerRing> rings(n);
-  for (size_t w = 0; w < n; ++w)
-    if (std::string why = rings[w].init(phase); !why.empty()) {
-      ring_error = why;
-      return true;
-    }
+  std::vector<std::string> ring_errors(n);
+  // Each ring is made by the thread that uses it (IORING_SETUP_SINGLE_ISSUER binds it to
+  // its creator), before the start barrier; a worker without its ring skips its ops.
+  std::barrier<> made(static_cast<std::ptrdiff_t>(n + 1));
   std::barrier<> start(static_cast<std::ptrdiff_t>(n + 1));
   std::vector<std::thread> threads;
   threads.reserve(n);
@@ -135,8 +134,23 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
       pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
       states[w].tid.store(tid);
       phase.buffer.set_tid(lists[w].first, tid);
+      ring_errors[w] = rings[w].init(phase);
+      made.arrive_and_wait();
+      if (!ring_errors[w].empty()) {
+        start.arrive_and_wait();
+        states[w].finished.store(true, std::memory_order_release);
+        return;
+      }
       work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start);
     });
+  made.arrive_and_wait();
+  for (const auto& e : ring_errors)
+    if (!e.empty()) ring_error = e;
+  if (!ring_error.empty()) {  // nobody runs: release them and report
+    start.arrive_and_wait();
+    for (auto& t : threads) t.join();
+    return true;
+  }
   start.arrive_and_wait();
   const int64_t deadline = phase.options.op_deadline_ns;
   bool all_back = true;
