@@ -186,6 +186,19 @@ int main(int argc, char** argv) {
   for (int r = 0; r < rounds; ++r) ratios.push_back(exec_mixed[r] / raw_mixed[r]);
   printf("median: executor %.0f ops/s, raw %.0f ops/s, ratio %.2f (bar 0.7); namespace mix %.0f ops/s (bar 150000)\n",
          median(exec_mixed), median(raw_mixed), median(ratios), median(exec_names));
+  // Context from the same run: stress-ng's io_uring and rename stressors, 2 workers, on
+  // the same tmpfs, checking nothing (bogo ops/s as stress-ng counts them).
+  if (system("command -v stress-ng >/dev/null 2>&1") == 0) {
+    for (const char* stressor : {"--io-uring", "--rename"}) {
+      std::string cmd = std::string("cd ") + root + " && stress-ng " + stressor +
+                        " 2 -t 10 --temp-path . --metrics-brief 2>&1 | grep -E 'stressor|io-uring|rename' | tail -2";
+      printf("stress-ng %s 2 -t 10:\n", stressor);
+      fflush(stdout);
+      if (system(cmd.c_str()) != 0) printf("  (stress-ng failed)\n");
+    }
+  } else {
+    printf("stress-ng not installed (scripts/setup installs it): no context numbers\n");
+  }
   umount2(root.c_str(), MNT_DETACH);
   rmdir(root.c_str());
   return 0;
