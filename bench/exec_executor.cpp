@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
   if (!sandbox) return fprintf(stderr, "nameifuzz bench: %s\n", why.c_str()), 2;
   // The raw loop's tmpfs, in a private namespace of the bench process (forked children,
   // the sandbox runs, are made before this and do not see it).
-  std::string root = "/run/nameifuzz-bench-" + std::to_string(getpid());
+  std::string root = "/run/nameifuzz-" + std::to_string(getpid()) + "-bench";  // swept by pid if we die
   mkdir(root.c_str(), 0700);
   pid_t raw_pid = -1;
   (void)raw_pid;
