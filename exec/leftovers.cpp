@@ -16,6 +16,7 @@ namespace {
 // Fixed-size, so that the signal handler reads it without allocating or locking.
 struct Slot {
   std::atomic<bool> used{false};
+  pid_t owner = -1;  // a fork inherits the table (and the handlers): only the owner releases
   std::atomic<pid_t> keeper{-1};
   char image[256] = {};
   char run_dir[128] = {};
@@ -23,34 +24,33 @@ struct Slot {
 constexpr size_t kSlots = 64;
 std::array<Slot, kSlots> g_slots;
 std::mutex g_mu;  // registration only, never taken in the handler
-pid_t g_owner = -1;
 
 // Async-signal-safe: kill and unlink only.
 void release_images() {
+  pid_t self = getpid();
   for (Slot& s : g_slots) {
-    if (!s.used.load()) continue;
+    if (!s.used.load() || s.owner != self) continue;
     if (pid_t k = s.keeper.load(); k > 0) kill(k, SIGKILL);  // its namespace goes, the loop autoclears
     if (s.image[0]) unlink(s.image);
   }
 }
 
 void on_fatal_signal(int sig) {
-  if (getpid() == g_owner) release_images();
+  release_images();
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
 void at_exit() {
-  if (getpid() != g_owner) return;
   release_images();
+  pid_t self = getpid();
   for (Slot& s : g_slots)
-    if (s.used.exchange(false) && s.run_dir[0]) remove_tree(s.run_dir);
+    if (s.owner == self && s.used.exchange(false) && s.run_dir[0]) remove_tree(s.run_dir);
 }
 
 void install_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_owner = getpid();
     atexit(at_exit);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
       struct sigaction old {};
@@ -76,7 +76,10 @@ int register_leftovers(const std::string& run_dir) {
   std::lock_guard lock(g_mu);
   for (size_t i = 0; i < kSlots; ++i) {
     Slot& s = g_slots[i];
-    if (s.used.load()) continue;
+    // A slot a parent process left in our copy of the table is not ours to keep.
+    if (s.used.load() && s.owner == getpid()) continue;
+    s.used.store(false);
+    s.owner = getpid();
     copy(s.run_dir, sizeof s.run_dir, run_dir);
     s.image[0] = '\0';
     s.keeper.store(-1);

@@ -6,8 +6,8 @@
 //
 // The signal handler is installed only where the disposition is still the default, so a
 // caller with its own graceful stop (the stress loop) keeps it, and then the destructors
-// do the work. A forked child (a sandbox run, a keeper) inherits the handler but leaves
-// the parent's things alone.
+// do the work. A forked child (a sandbox run, a keeper, a process that opens Sandboxes of
+// its own) inherits the table and the handlers but releases only what it registered.
 #pragma once
 
 #include <string>

@@ -196,7 +196,10 @@ std::string attach_loop(const std::string& image, int& fd, std::string& device) 
     }
     loop_config config{};
     config.fd = static_cast<uint32_t>(backing);
-    config.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+    // Direct I/O: the backing file is not cached a second time in the host's page cache,
+    // where its dirty pages (charged to whoever wrote them) would defeat the memory-
+    // pressure helper: reclaim could not free them before the host's writeback.
+    config.info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
     strncpy(reinterpret_cast<char*>(config.info.lo_file_name), image.c_str(), LO_NAME_SIZE - 1);
     if (ioctl(fd, LOOP_CONFIGURE, &config) == 0) {
       why.clear();
