@@ -35,6 +35,7 @@ int stress(const po::variables_map& vm) {
   if (o.threads < 1 || o.threads > kMaxThreads) return usage_error("stress", "--threads must be 1.." + std::to_string(kMaxThreads));
   o.duration_s = vm["duration"].as<double>();
   o.max_programs = vm["programs"].as<uint64_t>();
+  o.first_program = vm["first-program"].as<uint64_t>();
   o.seed = vm.count("seed") ? vm["seed"].as<uint64_t>()
                             : static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
   std::string why;
@@ -73,6 +74,7 @@ Command stress_command() {
                 ("duration", po::value<double>()->default_value(60), "seconds to run (unless --programs)")
                 ("programs", po::value<uint64_t>()->default_value(0), "stop after this many programs (0: use --duration)")
                 ("seed", po::value<uint64_t>(), "seed of the program generator (default: from the clock, printed)")
+                ("first-program", po::value<uint64_t>()->default_value(0), "start at this program number of the seed (a finding's program.nfz names it)")
                 ("op-mix", po::value<std::string>()->default_value("default"), "op kind weights, e.g. open=40,rename=15,drop_caches=0")
                 ("oracles", po::value<std::string>(), "oracles to run, comma-separated (default: every default-on oracle)")
                 ("json", po::value<std::string>(), "write the summary as JSON to this file")

@@ -20,8 +20,7 @@ std::string signature_of(const std::string& title) {
 }
 
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
-                          const History& history, const History* twin, uint64_t seed, uint64_t program_number,
-                          std::string& why) {
+                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why) {
   namespace fs = std::filesystem;
   fs::path folder = fs::path(dir) / signature_of(violation.title);
   std::error_code ec;
@@ -31,7 +30,11 @@ std::string write_finding(const std::string& dir, const oracles::Violation& viol
     return {};
   }
   std::ofstream nfz(folder / "program.nfz");
-  nfz << "# " << violation.title << "\n# stress seed " << seed << ", program " << program_number << "\n"
+  std::string replay = "nameifuzz replay program.nfz --target " + origin.target + " --threads-concurrent" +
+                       (origin.shared_ring ? " --shared-ring" : "");
+  nfz << "# " << violation.title << "\n# stress seed " << origin.seed << ", program " << origin.program_number
+      << ", target " << origin.target << (origin.shared_ring ? ", one ring shared by the threads" : ", a ring per thread")
+      << "\n# " << replay << "\n"
       << print_program(program);
   std::ofstream hist(folder / "history.jsonl");
   write_history(hist, history);
@@ -40,7 +43,7 @@ std::string write_finding(const std::string& dir, const oracles::Violation& viol
     write_history(t, *twin);
   }
   std::ofstream msg(folder / "message.txt");
-  msg << violation.title << "\n\n" << violation.detail << "\n";
+  msg << violation.title << "\n\n" << violation.detail << "\n\nrun it again: " << replay << "\n";
   if (!nfz || !hist || !msg) {
     why = "cannot write into " + folder.string();
     return {};

@@ -12,12 +12,19 @@
 
 namespace nfz::stress {
 
+// Where a finding came from: enough to run it again.
+struct FindingOrigin {
+  uint64_t seed = 0;
+  uint64_t program_number = 0;
+  std::string target;
+  bool shared_ring = false;
+};
+
 // "kernel.health: open hung on ext4" -> "kernel.health-open-hung-on-ext4"
 std::string signature_of(const std::string& title);
 
 // Writes the finding; returns its folder, or "" and `why` when it could not be written.
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
-                          const History& history, const History* twin, uint64_t seed, uint64_t program_number,
-                          std::string& why);
+                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why);
 
 }  // namespace nfz::stress

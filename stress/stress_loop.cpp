@@ -107,12 +107,12 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   const int64_t start = monotonic_ns();
   const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);
   int64_t next_progress = start + 1'000'000'000;
-  for (uint64_t n = 0;; ++n) {
+  for (uint64_t n = options.first_program;; ++n) {
     if (stop_requested()) {
       summary.stopped_by = "signal";
       break;
     }
-    if (options.max_programs && n >= options.max_programs) {
+    if (options.max_programs && n - options.first_program >= options.max_programs) {
       summary.stopped_by = "programs";
       break;
     }
@@ -151,8 +151,8 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       a.stats->checks += r.checks;
       a.stats->violations += r.violations.size();
       for (const auto& v : r.violations) {
-        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin,
-                                           options.seed, n, why);
+        FindingOrigin origin{options.seed, n, sandbox.target().name, shared};
+        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin, origin, why);
         summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
       }
     }

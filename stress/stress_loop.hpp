@@ -19,6 +19,7 @@ struct StressOptions {
   double duration_s = 60;
   uint64_t max_programs = 0;  // 0: until the duration ends
   uint64_t seed = 1;
+  uint64_t first_program = 0;  // start at this program number of the seed (rerun a finding)
   OpMix mix = default_op_mix();
   int max_ops_per_thread = 24;
   std::vector<std::string> oracles;  // empty: every oracle on by default
