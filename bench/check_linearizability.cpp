@@ -69,6 +69,13 @@ void run_all(const M& model, const char* name, uint64_t seed) {
     run(model, "8 threads always in flight", busy, false);
     run(model, "8 threads always in flight, one impossible outcome", busy, true);
   }
+  busy.reads = false;
+  busy.seed = seed;
+  run(model, "8 threads always in flight, writes only", busy, false);
+  run(model, "8 threads always in flight, writes only, one impossible outcome", busy, true);
+  lin::GenShape writes = big;
+  writes.reads = false;
+  run(model, "16 names, renames, writes only", writes, false);
 }
 
 int main(int argc, char** argv) {

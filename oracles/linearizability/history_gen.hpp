@@ -20,6 +20,7 @@ struct GenShape {
   size_t ops = 100'000;
   int names = 16;
   bool renames = true;
+  bool reads = true;             // false: only ops that may change the namespace
   int64_t max_duration_ns = 10;  // an op lasts 1..max_duration_ns
   int64_t max_gap_ns = 6;        // a thread idles 0..max_gap_ns between ops
   uint64_t seed = 1;
@@ -31,8 +32,11 @@ inline Op random_namespace_op(std::mt19937_64& rng, const GenShape& shape) {
   auto name = [&] { return "n" + std::to_string(rng() % shape.names); };
   Op op;
   op.path = name();
+  static constexpr int kWrites[] = {0, 1, 3, 5, 6, 8, 9};
   const int kinds = shape.renames ? 10 : 8;
-  switch (rng() % kinds) {
+  int kind = static_cast<int>(rng() % kinds);
+  if (!shape.reads) kind = kWrites[rng() % (shape.renames ? 7 : 5)];
+  switch (kind) {
     case 0: op.kind = OpKind::kOpen; op.flags = O_RDONLY | O_CREAT; op.mode = 0644; break;
     case 1: op.kind = OpKind::kOpen; op.flags = O_WRONLY | O_CREAT | O_EXCL; op.mode = 0644; break;
     case 2: op.kind = OpKind::kOpen; op.flags = O_RDONLY; break;
