@@ -123,3 +123,50 @@ TEST(TargetNames, EveryListedNameParsesAndUnknownOnesDoNot) {
 
 }  // namespace
 }  // namespace nfz::test
+
+namespace nfz::test {
+namespace {
+
+// With SandboxOptions::procfs a run has its own procfs: /proc/1 is the run (its own PID
+// namespace), so the magic link /proc/1/root is the run's root, not the host's.
+int own_procfs(const SandboxEnv& env) {
+  if (!env.procfs) return 30;
+  char buf[64];
+  ssize_t n = readlink("/proc/1/root", buf, sizeof buf);
+  if (n != 1 || buf[0] != '/') return 31;
+  if (access("/proc/1/root/etc/passwd", F_OK) == 0 || access("/proc/self/root/../etc/passwd", F_OK) == 0) return 32;
+  int fd = open("/m", O_CREAT | O_WRONLY, 0644);
+  if (fd < 0) return 33;
+  std::string via_fd = "/proc/self/fd/" + std::to_string(fd);
+  struct stat a, b;
+  if (stat(via_fd.c_str(), &a) != 0 || stat("/m", &b) != 0 || a.st_ino != b.st_ino) return 34;  // a magic link works
+  if (getpid() != 1) return 35;
+  return 0;
+}
+
+class ProcfsTargets : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ProcfsTargets, MagicLinksResolveInsideTheRun) {
+  if (!is_root()) GTEST_SKIP() << "needs root for PID and mount namespaces";
+  const std::string target = GetParam();
+  if (mkfs_missing(target)) GTEST_SKIP() << "mkfs." << target << " is not installed";
+  SandboxOptions options;
+  options.procfs = true;
+  std::string why;
+  auto sandbox = Sandbox::open(*parse_target(target), options, why);
+  ASSERT_TRUE(sandbox) << why;
+  EXPECT_EQ(sandbox->run(own_procfs).exit_code, 0);
+  sandbox.reset();
+  EXPECT_TRUE(our_host_mounts().empty()) << our_host_mounts().front();
+}
+
+INSTANTIATE_TEST_SUITE_P(Some, ProcfsTargets, ::testing::Values("tmpfs", "ext4", "overlay", "fuse:strict"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name)
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace nfz::test
