@@ -29,9 +29,13 @@ inline Program program_of(const std::string& text) {
   return std::get<Program>(parsed);
 }
 
+// Every target of target_names(), dir:PATH on a directory of the tests.
 inline const std::vector<std::string>& all_targets() {
-  static const std::vector<std::string> targets = {"tmpfs", "ext4", "xfs", "btrfs", "overlay",
-                                                   "dir:/var/tmp/nameifuzz-test-dir"};
+  static const std::vector<std::string> targets = [] {
+    std::vector<std::string> out;
+    for (const auto& name : target_names()) out.push_back(name == "dir:PATH" ? "dir:/var/tmp/nameifuzz-test-dir" : name);
+    return out;
+  }();
   return targets;
 }
 
