@@ -122,6 +122,7 @@ TEST(Concurrent, ReplaysAMultiThreadProgramOnEveryTarget) {
     ASSERT_TRUE(std::holds_alternative<History>(back));
     EXPECT_EQ(std::get<History>(back).events.size(), run.history.events.size());
   }
+  remove_test_dir();
   EXPECT_TRUE(our_host_mounts().empty());
 }
 

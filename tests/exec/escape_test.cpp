@@ -83,6 +83,7 @@ TEST(Escape, SymlinksToRootEtcAndUpChainsNeverReachTheHost) {
     EXPECT_EQ(snapshot(canary), before) << "the host canary changed";
   }
   fs::remove_all(canary);
+  remove_test_dir();
   EXPECT_TRUE(our_host_mounts().empty());
 }
 

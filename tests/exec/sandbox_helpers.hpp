@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <variant>
 #include <vector>
@@ -38,6 +39,9 @@ inline const std::vector<std::string>& all_targets() {
   }();
   return targets;
 }
+
+// The dir: target's directory, made by open_sandbox; empty again once its Sandbox is gone.
+inline void remove_test_dir() { ::rmdir("/var/tmp/nameifuzz-test-dir"); }
 
 inline std::unique_ptr<Sandbox> open_sandbox(const std::string& name, std::string& why) {
   if (name.starts_with("dir:")) ::mkdir(name.substr(4).c_str(), 0755);
