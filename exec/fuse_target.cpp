@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -21,6 +22,14 @@ std::string connection_dir(dev_t dev) {
 
 }  // namespace
 
+bool abort_fuse_of(int pidfd) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, kFuseAbortFd, 0));
+  if (fd < 0) return false;
+  bool done = write(fd, "1", 1) == 1;
+  close(fd);
+  return done;
+}
+
 std::string FuseTarget::mount(const std::string& root, const std::string& personality) {
   fuse::ObserverOptions options;
   if (!fuse::observer_options_by_name(personality, options)) return "unknown FUSE personality '" + personality + "'";
@@ -32,6 +41,10 @@ std::string FuseTarget::mount(const std::string& root, const std::string& person
   if (access(abort_file.c_str(), W_OK) != 0)
     ::mount("nameifuzz-fusectl", kFusectl, "fusectl", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   abort_fd_ = open(abort_file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (abort_fd_ >= 0 && abort_fd_ != kFuseAbortFd && dup3(abort_fd_, kFuseAbortFd, O_CLOEXEC) == kFuseAbortFd) {
+    close(abort_fd_);
+    abort_fd_ = kFuseAbortFd;
+  }
   return {};
 }
 

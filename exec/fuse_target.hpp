@@ -16,6 +16,14 @@
 
 namespace nfz {
 
+// The run child keeps its connection's abort file at this fd, so that the parent can end
+// the connection of a run it killed but that does not die (pidfd_getfd()).
+inline constexpr int kFuseAbortFd = 1000;
+
+// In the parent: aborts the FUSE connection of the run `pidfd` refers to. Returns whether
+// it could (a run on another target, or one already gone, has no such fd).
+bool abort_fuse_of(int pidfd);
+
 class FuseTarget {
  public:
   // Mounts the observer with `personality` ("strict", "churn+latency", ...) at `root`

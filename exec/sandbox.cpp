@@ -255,12 +255,20 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
   uint64_t last = watchdog.progress ? watchdog.progress() : 0;
   int64_t last_change = monotonic_ns();
   int64_t killed_at = 0;
+  bool fuse_aborted = false;
   for (;;) {
     pollfd p{pidfd, POLLIN, 0};
     int ready = pidfd >= 0 ? poll(&p, 1, 50) : 1;  // without pidfds: a blocking waitpid
     if (ready > 0) break;
     int64_t now = monotonic_ns();
     if (killed_at) {
+      // A thread waiting on a FUSE request the (now dead) serving threads had read waits
+      // uninterruptibly (request_wait_answer()) and holds the process, and with it the
+      // /dev/fuse fd whose release would end the wait: only an abort frees it.
+      if (target_.kind == TargetKind::kFuse && !fuse_aborted && now - killed_at > 100'000'000) {
+        abort_fuse_of(pidfd);
+        fuse_aborted = true;
+      }
       if (now - killed_at > 2'000'000'000) {  // stuck in the kernel: leave it, go on
         status.abandoned = true;
         status.exit_code = kExitEnvironment;
