@@ -1,0 +1,42 @@
+#include "model/lookup/create_lookup.hpp"
+
+#include <cerrno>
+
+#include "model/lookup/tree.hpp"
+
+namespace nfz::model {
+
+ParentWalk walk_parent(const StepContext& c, std::string_view path) {
+  Walker w(c.s, c.profile(), 0);
+  ParentWalk p;
+  p.err = w.parent(path, Start{});
+  p.dir = w.cur();
+  p.type = w.last_type();
+  p.last = w.last();
+  p.trailing_slash = w.trailing_slash();
+  return p;
+}
+
+Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err) {
+  err = 0;
+  if (name.size() <= kNameMax)  // lookup_dcache(): only a name that can exist is found
+    if (Ino child = tree::lookup(s, dir, intern(name)); child != kNoIno) return child;
+  if (tree::is_dead_dir(s, dir)) err = -ENOENT;  // "Don't create child dentry for a dead directory"
+  else if (name.size() > kNameMax) err = -ENAMETOOLONG;  // ->lookup()
+  return kNoIno;
+}
+
+int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p) {
+  p = walk_parent(c, path);
+  if (p.err) return p.err;
+  if (p.type != LastType::kNorm) return -EEXIST;  // "foo/.", "foo/..", "/"
+  int err = 0;
+  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  if (err) return err;
+  if (child != kNoIno) return -EEXIST;  // LOOKUP_EXCL
+  // A trailing slash suppresses LOOKUP_CREATE unless a directory was asked for.
+  if (p.trailing_slash && !want_dir) return -ENOENT;
+  return 0;
+}
+
+}  // namespace nfz::model

@@ -1,0 +1,107 @@
+// mkdir, mknod, symlink, link, unlink, rmdir and statx (fs/namei.c do_mkdirat(),
+// do_mknodat(), do_symlinkat(), do_linkat(), do_unlinkat(), do_rmdir(); fs/stat.c).
+#include <cerrno>
+
+#include "model/lookup/create_lookup.hpp"
+#include "model/lookup/profile.hpp"
+#include "model/lookup/tree.hpp"
+
+namespace nfz::model {
+namespace {
+
+// vfs_mkdir() / vfs_mknod() / vfs_symlink() once filename_create() said yes.
+void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_t data) {
+  State next = c.s;
+  Ino ino = tree::alloc_node(next, type, data);
+  if (ino == kNoIno) return c.unchanged(-ENOSPC);
+  tree::add_entry(next, p.dir, intern(p.last), ino);
+  c.changed(0, std::move(next));
+}
+
+}  // namespace
+
+void step_mkdir(const StepContext& c) {
+  ParentWalk p;
+  if (int err = filename_create(c, c.op.path, /*want_dir=*/true, p); err) return c.unchanged(err);
+  make_node(c, p, NodeType::kDir, 0);
+}
+
+void step_mknod(const StepContext& c) {
+  // may_mknod() accepts S_IFREG, S_IFCHR, S_IFIFO (the only types an Op may carry).
+  ParentWalk p;
+  if (int err = filename_create(c, c.op.path, false, p); err) return c.unchanged(err);
+  switch (c.op.mode & S_IFMT) {
+    case S_IFIFO: return make_node(c, p, NodeType::kFifo, 0);
+    case S_IFCHR: return make_node(c, p, NodeType::kChr, c.op.major << 20 | c.op.minor);
+    default: return make_node(c, p, NodeType::kReg, 0);
+  }
+}
+
+void step_symlink(const StepContext& c) {
+  if (c.op.path.empty()) return c.unchanged(-ENOENT);  // getname() of the target
+  ParentWalk p;
+  if (int err = filename_create(c, c.op.path2, false, p); err) return c.unchanged(err);
+  // The filesystem's limit on a symlink body (->symlink()).
+  if (c.op.path.size() > max_symlink_length(c.profile())) return c.unchanged(-ENAMETOOLONG);
+  make_node(c, p, NodeType::kSymlink, intern(c.op.path));
+}
+
+void step_link(const StepContext& c) {
+  // link(2) is linkat(..., 0): the old name is not followed if it is a symlink.
+  Walker w(c.s, c.profile(), 0);
+  if (int err = w.lookup(c.op.path, Start{}); err) return c.unchanged(err);
+  Ino old = w.cur();
+  ParentWalk p;
+  if (int err = filename_create(c, c.op.path2, false, p); err) return c.unchanged(err);
+  if (tree::is_dir(c.s, old)) return c.unchanged(-EPERM);  // vfs_link(): no links to directories
+  State next = c.s;
+  tree::add_entry(next, p.dir, intern(p.last), old);
+  c.changed(0, std::move(next));
+}
+
+void step_unlink(const StepContext& c) {
+  ParentWalk p = walk_parent(c, c.op.path);
+  if (p.err) return c.unchanged(p.err);
+  if (p.type != LastType::kNorm) return c.unchanged(-EISDIR);
+  int err = 0;
+  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  if (err) return c.unchanged(err);
+  if (child == kNoIno) return c.unchanged(-ENOENT);
+  // "Why not before? Because we want correct error value": a trailing slash.
+  if (p.trailing_slash) return c.unchanged(tree::is_dir(c.s, child) ? -EISDIR : -ENOTDIR);
+  if (tree::is_dir(c.s, child)) return c.unchanged(-EISDIR);  // may_delete()
+  State next = c.s;
+  tree::remove_entry(next, p.dir, intern(p.last));
+  tree::maybe_free(next, child);
+  c.changed(0, std::move(next));
+}
+
+void step_rmdir(const StepContext& c) {
+  ParentWalk p = walk_parent(c, c.op.path);
+  if (p.err) return c.unchanged(p.err);
+  switch (p.type) {
+    case LastType::kDotDot: return c.unchanged(-ENOTEMPTY);
+    case LastType::kDot: return c.unchanged(-EINVAL);
+    case LastType::kRoot: return c.unchanged(-EBUSY);
+    case LastType::kNorm: break;
+  }
+  int err = 0;
+  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  if (err) return c.unchanged(err);
+  if (child == kNoIno) return c.unchanged(-ENOENT);
+  if (!tree::is_dir(c.s, child)) return c.unchanged(-ENOTDIR);  // may_delete()
+  // ->rmdir(): simple_rmdir(), ext4_rmdir(), xfs_remove(), btrfs_rmdir() all say ENOTEMPTY.
+  if (!tree::dir_empty(c.s, child)) return c.unchanged(-ENOTEMPTY);
+  State next = c.s;
+  tree::remove_entry(next, p.dir, intern(p.last));
+  tree::maybe_free(next, child);
+  c.changed(0, std::move(next));
+}
+
+void step_statx(const StepContext& c) {
+  // vfs_statx(): filename_lookup() with LOOKUP_FOLLOW unless AT_SYMLINK_NOFOLLOW.
+  Walker w(c.s, c.profile(), (c.op.flags & AT_SYMLINK_NOFOLLOW) ? 0 : kLookupFollow);
+  c.unchanged(w.lookup(c.op.path, Start{}));
+}
+
+}  // namespace nfz::model

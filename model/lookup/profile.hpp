@@ -1,0 +1,37 @@
+// Per-filesystem differences the model knows (docs/MODEL.md, "Profiles"). Each answer
+// cites where the filesystem decides it.
+#pragma once
+
+#include "model/lookup/lookup_model.hpp"
+
+namespace nfz::model {
+
+// Every positive dentry stays in the dcache: tmpfs pins them (d_make_persistent() in
+// shmem_mknod()), so neither memory pressure nor drop_caches evicts one. Elsewhere a
+// RESOLVE_CACHED walk may miss any name.
+constexpr bool pins_dentries(Profile p) { return p == Profile::kTmpfs; }
+
+// Whether a negative dentry may stay cached after a lookup or unlink. tmpfs's dentries
+// have always_delete_dentry() (simple_dentry_operations): a negative one dies at its last
+// dput(), so RESOLVE_CACHED of a missing name is always -EAGAIN there.
+constexpr bool keeps_negative_dentries(Profile p) { return p != Profile::kTmpfs; }
+
+// ->tmpfile(): shmem_tmpfile, ext4_tmpfile, xfs_vn_tmpfile, btrfs_tmpfile, and
+// ovl_tmpfile (since 6.6).
+constexpr bool supports_tmpfile(Profile) { return true; }
+
+// RENAME_WHITEOUT: shmem_rename2, ext4_rename2, xfs_vn_rename and btrfs_rename2 take it;
+// ovl_rename() refuses every flag but NOREPLACE and EXCHANGE (-EINVAL).
+constexpr bool supports_whiteout(Profile p) { return p != Profile::kOverlay; }
+
+}  // namespace nfz::model
+
+namespace nfz::model {
+
+// The longest symlink body ->symlink() takes (the op language caps paths at 4095 bytes):
+// xfs_symlink() refuses XFS_SYMLINK_MAXLEN (1024) and over; ext4_symlink() refuses a body
+// whose length + 1 exceeds the block size (the harness's images use 4 KiB blocks);
+// shmem_symlink() and btrfs_symlink() take anything up to PATH_MAX.
+constexpr size_t max_symlink_length(Profile p) { return p == Profile::kXfs ? 1023 : 4095; }
+
+}  // namespace nfz::model

@@ -1,0 +1,122 @@
+#include "model/lookup/tree.hpp"
+
+#include <algorithm>
+
+namespace nfz::model::tree {
+namespace {
+
+// The first entry of (dir, name) or the position it would take.
+template <typename Vec>
+auto find(Vec& d, Ino dir, NameId name) {
+  return std::lower_bound(d.begin(), d.end(), dirent_key(dir, name, 0));
+}
+
+bool matches(uint64_t key, Ino dir, NameId name) { return (key >> 16) == (dirent_key(dir, name, 0) >> 16); }
+
+bool referenced(const State& s, Ino ino) {
+  for (const FileRef& r : s.regs)
+    if (!r.empty() && r.ino == ino) return true;
+  for (const FileRef& r : s.fixed)
+    if (!r.empty() && r.ino == ino) return true;
+  if (is_dir(s, ino))
+    for (size_t i = 0; i < s.nodes.size(); ++i)
+      if (i != ino && s.nodes[i].type == NodeType::kDir && s.nodes[i].parent == ino) return true;
+  return false;
+}
+
+}  // namespace
+
+Ino lookup(const State& s, Ino dir, NameId name) {
+  auto it = find(s.dirents, dir, name);
+  return it != s.dirents.end() && matches(*it, dir, name) ? dirent_ino(*it) : kNoIno;
+}
+
+void add_entry(State& s, Ino dir, NameId name, Ino ino) {
+  auto it = find(s.dirents, dir, name);
+  s.dirents.insert(it, dirent_key(dir, name, ino));
+  s.nodes[ino].nlink++;
+  if (is_dir(s, ino)) s.nodes[ino].parent = dir;
+}
+
+void remove_entry(State& s, Ino dir, NameId name) {
+  auto it = find(s.dirents, dir, name);
+  if (it == s.dirents.end() || !matches(*it, dir, name)) return;
+  Ino ino = dirent_ino(*it);
+  s.dirents.erase(it);
+  s.nodes[ino].nlink--;
+}
+
+void replace_entry(State& s, Ino dir, NameId name, Ino ino) {
+  auto it = find(s.dirents, dir, name);
+  if (it == s.dirents.end() || !matches(*it, dir, name)) return;
+  Ino old = dirent_ino(*it);
+  *it = dirent_key(dir, name, ino);
+  s.nodes[old].nlink--;
+  s.nodes[ino].nlink++;
+  if (is_dir(s, ino)) s.nodes[ino].parent = dir;
+}
+
+bool dir_empty(const State& s, Ino dir) {
+  auto it = std::lower_bound(s.dirents.begin(), s.dirents.end(), dirent_key(dir, 0, 0));
+  return it == s.dirents.end() || dirent_dir(*it) != dir;
+}
+
+Ino alloc_node(State& s, NodeType type, uint32_t data) {
+  size_t i = 0;
+  while (i < s.nodes.size() && s.nodes[i].type != NodeType::kFree) ++i;
+  if (i >= kMaxNodes) return kNoIno;
+  if (i == s.nodes.size()) s.nodes.emplace_back();
+  Node& n = s.nodes[i];
+  n = Node{};
+  n.type = type;
+  n.data = data;
+  n.parent = static_cast<Ino>(i);
+  return static_cast<Ino>(i);
+}
+
+void maybe_free(State& s, Ino ino) {
+  if (ino == kRootIno || ino >= s.nodes.size()) return;
+  Node& n = s.nodes[ino];
+  if (n.type == NodeType::kFree || n.nlink > 0 || referenced(s, ino)) return;
+  Ino parent = n.parent;
+  bool dir = n.type == NodeType::kDir;
+  n = Node{};
+  while (!s.nodes.empty() && s.nodes.back().type == NodeType::kFree) s.nodes.pop_back();
+  // A removed directory kept its removed parent alive: that parent may go now.
+  if (dir && parent != ino) maybe_free(s, parent);
+}
+
+void release(State& s, const FileRef& ref) {
+  if (!ref.empty()) maybe_free(s, ref.ino);
+}
+
+bool is_ancestor(const State& s, Ino a, Ino d) {
+  for (;;) {
+    if (d == a) return true;
+    Ino p = s.nodes[d].parent;
+    if (p == d) return false;
+    d = p;
+  }
+}
+
+int fifo_readers(const State& s, Ino ino) {
+  int n = 0;
+  auto count = [&](const FileRef& r) {
+    if (!r.empty() && r.ino == ino && (r.access == Access::kRead || r.access == Access::kReadWrite)) ++n;
+  };
+  for (const FileRef& r : s.regs) count(r);
+  for (const FileRef& r : s.fixed) count(r);
+  return n;
+}
+
+int fifo_writers(const State& s, Ino ino) {
+  int n = 0;
+  auto count = [&](const FileRef& r) {
+    if (!r.empty() && r.ino == ino && (r.access == Access::kWrite || r.access == Access::kReadWrite)) ++n;
+  };
+  for (const FileRef& r : s.regs) count(r);
+  for (const FileRef& r : s.fixed) count(r);
+  return n;
+}
+
+}  // namespace nfz::model::tree

@@ -1,0 +1,46 @@
+// Operations on a State's namespace (nodes and directory entries) and open files, shared
+// by the model's op files. Pure helpers: no errno decisions here.
+#pragma once
+
+#include <cstdint>
+
+#include "model/lookup/lookup_model.hpp"
+#include "model/lookup/names.hpp"
+
+namespace nfz::model::tree {
+
+constexpr uint64_t dirent_key(Ino dir, NameId name, Ino ino) {
+  return uint64_t{dir} << 48 | uint64_t{name} << 16 | ino;
+}
+constexpr Ino dirent_dir(uint64_t key) { return static_cast<Ino>(key >> 48); }
+constexpr NameId dirent_name(uint64_t key) { return static_cast<NameId>(key >> 16); }
+constexpr Ino dirent_ino(uint64_t key) { return static_cast<Ino>(key); }
+
+// The node `name` names in directory `dir`, or kNoIno.
+Ino lookup(const State& s, Ino dir, NameId name);
+void add_entry(State& s, Ino dir, NameId name, Ino ino);
+void remove_entry(State& s, Ino dir, NameId name);
+// Points an existing entry at another node.
+void replace_entry(State& s, Ino dir, NameId name, Ino ino);
+bool dir_empty(const State& s, Ino dir);
+
+inline bool is_dir(const State& s, Ino ino) { return s.nodes[ino].type == NodeType::kDir; }
+// A directory that was removed (rmdir, or renamed over): IS_DEADDIR() in the kernel.
+inline bool is_dead_dir(const State& s, Ino ino) { return is_dir(s, ino) && s.nodes[ino].nlink == 0; }
+
+// A new node (lowest free number), nlink 0; kNoIno when the table is full.
+Ino alloc_node(State& s, NodeType type, uint32_t data);
+// Frees `ino` if nothing refers to it any more: no name, no open file, and (a directory)
+// no removed subdirectory still naming it as its parent.
+void maybe_free(State& s, Ino ino);
+// Drops one reference (a register or slot that held `ref` was emptied or overwritten).
+void release(State& s, const FileRef& ref);
+
+// Whether `a` is `d` or one of its ancestors (following Node::parent).
+bool is_ancestor(const State& s, Ino a, Ino d);
+
+// Open files on FIFO `ino` that read / write: pipe->readers and pipe->writers.
+int fifo_readers(const State& s, Ino ino);
+int fifo_writers(const State& s, Ino ino);
+
+}  // namespace nfz::model::tree

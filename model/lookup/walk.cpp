@@ -1,0 +1,212 @@
+#include "model/lookup/walk.hpp"
+
+#include <cerrno>
+
+#include "model/lookup/profile.hpp"
+#include "model/lookup/tree.hpp"
+
+namespace nfz::model {
+namespace {
+
+// One component of `path` at `pos` (no slashes), and where the next one starts.
+struct Component {
+  std::string_view name;
+  std::string_view rest;  // after the component and its slashes
+  bool trailing_slash = false;  // slashes followed the component, and nothing else
+};
+
+Component split(std::string_view path) {
+  size_t end = path.find('/');
+  if (end == std::string_view::npos) return {path, {}, false};
+  Component c{path.substr(0, end), {}, false};
+  size_t next = path.find_first_not_of('/', end);
+  if (next == std::string_view::npos) c.trailing_slash = true;
+  else c.rest = path.substr(next);
+  return c;
+}
+
+LastType type_of(std::string_view name) {
+  if (name == ".") return LastType::kDot;
+  if (name == "..") return LastType::kDotDot;
+  return LastType::kNorm;
+}
+
+}  // namespace
+
+int Walker::jump_root() {
+  // nd_jump_root(): an absolute path or symlink leaves a RESOLVE_BENEATH walk at once,
+  // in RCU mode too (so RESOLVE_CACHED gives -EXDEV here, not -EAGAIN).
+  if (flags_ & kLookupBeneath) return -EXDEV;
+  cur_ = root_;
+  return 0;
+}
+
+int Walker::init(std::string_view path, const Start& start) {
+  if (path.empty()) return -ENOENT;  // getname() without LOOKUP_EMPTY
+  root_ = kRootIno;
+  // Absolute: from the root, except that RESOLVE_IN_ROOT starts at the dirfd.
+  if (path[0] == '/' && !(flags_ & kLookupInRoot)) {
+    cur_ = kRootIno;
+    return (flags_ & kLookupBeneath) ? -EXDEV : 0;
+  }
+  Ino at = kRootIno;
+  if (!start.at_fdcwd) {
+    if (start.file.empty()) return -EBADF;  // fdget_raw() found no file
+    at = start.file.ino;
+    if (!tree::is_dir(s_, at)) return -ENOTDIR;  // d_can_lookup() of the dirfd
+  }
+  cur_ = at;
+  if (flags_ & kLookupScoped) root_ = at;  // scoped lookups: the dirfd is the root
+  return 0;
+}
+
+Ino Walker::lookup_child(Ino dir, std::string_view name, int& err) {
+  // ->lookup() of tmpfs (simple_lookup), ext4, xfs and btrfs refuses names over NAME_MAX
+  // before anything else; such a name is never in the dcache, so an RCU walk misses.
+  if (name.size() > kNameMax) {
+    trace_.must_eagain = true;
+    err = -ENAMETOOLONG;
+    return kNoIno;
+  }
+  // A removed directory has no children left in the dcache (vfs_rmdir() shrinks it).
+  if (tree::is_dead_dir(s_, dir)) {
+    trace_.must_eagain = true;
+    err = -ENOENT;
+    return kNoIno;
+  }
+  Ino child = tree::lookup(s_, dir, intern(name));
+  if (child == kNoIno) {
+    // A negative dentry: tmpfs never keeps one (always_delete_dentry), others may.
+    if (keeps_negative_dentries(profile_)) trace_.may_eagain = true;
+    else trace_.must_eagain = true;
+    err = -ENOENT;
+    return kNoIno;
+  }
+  if (!pins_dentries(profile_)) trace_.may_eagain = true;
+  err = 0;
+  return child;
+}
+
+int Walker::pick_link(Ino link, std::string_view& body, bool& more) {
+  if (total_links_++ >= kMaxSymlinks) return -ELOOP;  // reserve_stack()
+  if (flags_ & kLookupNoSymlinks) return -ELOOP;
+  // atime_needs_update() under relatime is true for a symlink not read since it was
+  // made: the RCU walk must unlazy to touch_atime() (pick_link()).
+  trace_.may_eagain = true;
+  std::string_view b = name_of(s_.nodes[link].data);
+  if (!b.empty() && b[0] == '/') {
+    if (int err = jump_root(); err) return err;
+    size_t next = b.find_first_not_of('/');
+    b = next == std::string_view::npos ? std::string_view{} : b.substr(next);
+  }
+  body = b;
+  more = !b.empty();  // an empty rest: a pure jump to the root, already done
+  return 0;
+}
+
+int Walker::step_into(Ino child, bool follow, std::string_view& body, bool& more) {
+  more = false;
+  if (s_.nodes[child].type == NodeType::kSymlink && follow) return pick_link(child, body, more);
+  cur_ = child;
+  return 0;
+}
+
+int Walker::handle_dots(LastType type) {
+  if (type != LastType::kDotDot) return 0;
+  if (flags_ & kLookupScoped) trace_.scoped_dotdot = true;
+  if (cur_ == root_) {
+    // follow_dotdot(): ".." at the root stays there, but leaves RESOLVE_BENEATH
+    // (follow_dotdot_rcu() gives -ECHILD first: RESOLVE_CACHED turns it into -EAGAIN).
+    if (flags_ & kLookupBeneath) {
+      trace_.must_eagain = true;
+      return -EXDEV;
+    }
+    return 0;
+  }
+  cur_ = s_.nodes[cur_].parent;
+  return 0;
+}
+
+// walk_component(nd, WALK_MORE) on last_, then the d_can_lookup() test of link_path_walk().
+int Walker::walk_component_more() {
+  if (last_type_ != LastType::kNorm) {
+    if (int err = handle_dots(last_type_); err) return err;
+  } else {
+    int err = 0;
+    Ino child = lookup_child(cur_, last_, err);
+    if (err) return err;
+    std::string_view body;
+    bool more = false;
+    if (err = step_into(child, true, body, more); err) return err;
+    if (more)
+      if (err = follow_intermediate(body); err) return err;
+  }
+  if (!tree::is_dir(s_, cur_)) {
+    // A non-directory in the middle: the RCU walk must unlazy before saying ENOTDIR.
+    trace_.must_eagain = true;
+    return -ENOTDIR;
+  }
+  return 0;
+}
+
+// A symlink met in the middle of a path: walk its body, then its last component with
+// walk_component(nd, 0), which follows symlinks whatever LOOKUP_FOLLOW says.
+int Walker::follow_intermediate(std::string_view body) {
+  if (int err = link_path_walk(body); err) return err;
+  if (last_type_ != LastType::kNorm) return handle_dots(last_type_);
+  int err = 0;
+  Ino child = lookup_child(cur_, last_, err);
+  if (err) return err;
+  std::string_view next;
+  bool more = false;
+  if (err = step_into(child, true, next, more); err) return err;
+  return more ? follow_intermediate(next) : 0;
+}
+
+int Walker::link_path_walk(std::string_view path) {
+  last_type_ = LastType::kRoot;
+  last_ = {};
+  trailing_slash_ = false;
+  size_t start = path.find_first_not_of('/');
+  if (start == std::string_view::npos) return 0;  // "/" or "///": LAST_ROOT
+  path = path.substr(start);
+  for (;;) {
+    Component c = split(path);
+    last_ = c.name;
+    last_type_ = type_of(c.name);
+    trailing_slash_ = c.trailing_slash;
+    if (c.rest.empty()) return 0;
+    if (int err = walk_component_more(); err) return err;
+    path = c.rest;
+  }
+}
+
+int Walker::walk_last(std::string_view& body, bool& more) {
+  more = false;
+  if (last_type_ == LastType::kNorm && trailing_slash_) flags_ |= kLookupFollow | kLookupDirectory;
+  if (last_type_ != LastType::kNorm) return handle_dots(last_type_);
+  int err = 0;
+  Ino child = lookup_child(cur_, last_, err);
+  if (err) return err;
+  return step_into(child, flags_ & kLookupFollow, body, more);
+}
+
+int Walker::lookup(std::string_view path, const Start& start) {
+  if (int err = init(path, start); err) return err;
+  std::string_view s = path;
+  for (;;) {
+    if (int err = link_path_walk(s); err) return err;
+    bool more = false;
+    if (int err = walk_last(s, more); err) return err;
+    if (!more) break;
+  }
+  if ((flags_ & kLookupDirectory) && !tree::is_dir(s_, cur_)) return -ENOTDIR;
+  return 0;
+}
+
+int Walker::parent(std::string_view path, const Start& start) {
+  if (int err = init(path, start); err) return err;
+  return link_path_walk(path);
+}
+
+}  // namespace nfz::model

@@ -1,0 +1,102 @@
+// Path resolution as fs/namei.c does it: path_init(), link_path_walk(), walk_component(),
+// step_into(), pick_link(), handle_dots(), nd_jump_root(). The walker also records what
+// the RCU walk of RESOLVE_CACHED (LOOKUP_CACHED) would have met, so that the op can say
+// whether -EAGAIN is allowed (DESIGN §1).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "model/lookup/lookup_model.hpp"
+#include "model/lookup/names.hpp"
+
+namespace nfz::model {
+
+// LOOKUP_* flags the model uses (include/linux/namei.h).
+enum LookupFlag : uint32_t {
+  kLookupFollow = 1u << 0,      // LOOKUP_FOLLOW: follow a trailing symlink
+  kLookupDirectory = 1u << 1,   // LOOKUP_DIRECTORY: the result must be a directory
+  kLookupBeneath = 1u << 2,     // RESOLVE_BENEATH
+  kLookupInRoot = 1u << 3,      // RESOLVE_IN_ROOT
+  kLookupNoSymlinks = 1u << 4,  // RESOLVE_NO_SYMLINKS
+  kLookupCached = 1u << 5,      // RESOLVE_CACHED
+};
+inline constexpr uint32_t kLookupScoped = kLookupBeneath | kLookupInRoot;  // LOOKUP_IS_SCOPED
+
+inline constexpr int kMaxSymlinks = 40;     // MAXSYMLINKS
+inline constexpr size_t kNameMax = 255;     // NAME_MAX: the filesystems' ->lookup() refuse longer
+
+// What an RCU walk under LOOKUP_CACHED would have met on the way.
+struct CachedTrace {
+  bool may_eagain = false;     // a step that may need to leave RCU mode (dcache miss, atime)
+  bool must_eagain = false;    // a step that always does (try_to_unlazy fails): the walk ends there
+  bool scoped_dotdot = false;  // a ".." under RESOLVE_BENEATH/IN_ROOT (rename_lock check)
+};
+
+enum class LastType : uint8_t { kNorm, kDot, kDotDot, kRoot };  // LAST_NORM, LAST_DOT, ...
+
+// Where a walk starts: AT_FDCWD (the root: runs chroot into it and never chdir), or an fd
+// register's file.
+struct Start {
+  bool at_fdcwd = true;
+  FileRef file;  // !at_fdcwd: the register's file (empty: no fd, EBADF)
+};
+
+class Walker {
+ public:
+  Walker(const State& s, Profile profile, uint32_t flags) : s_(s), profile_(profile), flags_(flags) {}
+
+  // path_init(): -ENOENT for an empty path (getname()), -EBADF / -ENOTDIR for a bad dirfd,
+  // -EXDEV for an absolute path under RESOLVE_BENEATH.
+  int init(std::string_view path, const Start& start);
+  // link_path_walk(): every component but the last; leaves the last one in last().
+  int link_path_walk(std::string_view path);
+  // The trailing component (walk_component(nd, WALK_TRAILING)): a trailing slash adds
+  // LOOKUP_FOLLOW|LOOKUP_DIRECTORY (lookup_last()). Sets `body` to a symlink's body still
+  // to walk (the caller loops: link_path_walk(body), walk_last(), ...), else leaves the
+  // result in cur().
+  int walk_last(std::string_view& body, bool& more);
+  // path_lookupat(): the whole walk, the result in cur(). `extra` adds lookup flags.
+  int lookup(std::string_view path, const Start& start);
+  // path_parentat(): the parent in cur(), the last component in last().
+  int parent(std::string_view path, const Start& start);
+
+  // A dcache lookup of `name` in `dir` the way lookup_fast()/lookup_slow() see it:
+  // ENAMETOOLONG from ->lookup(), ENOENT in a removed directory; records the trace.
+  // Returns the node or kNoIno (with *err set) .
+  Ino lookup_child(Ino dir, std::string_view name, int& err);
+  // step_into(): moves to `child`, or starts following it when it is a symlink to follow.
+  int step_into(Ino child, bool follow, std::string_view& body, bool& more);
+  // handle_dots() for the last component when it is ".", ".." or the root.
+  int handle_dots(LastType type);
+
+  Ino cur() const { return cur_; }
+  Ino root() const { return root_; }
+  LastType last_type() const { return last_type_; }
+  std::string_view last() const { return last_; }
+  bool trailing_slash() const { return trailing_slash_; }
+  uint32_t flags() const { return flags_; }
+  void add_flags(uint32_t f) { flags_ |= f; }
+  const CachedTrace& trace() const { return trace_; }
+  CachedTrace& trace() { return trace_; }
+  const State& state() const { return s_; }
+
+ private:
+  int jump_root();
+  int pick_link(Ino link, std::string_view& body, bool& more);
+  int follow_intermediate(std::string_view body);
+  int walk_component_more();
+
+  const State& s_;
+  Profile profile_;
+  uint32_t flags_;
+  Ino root_ = kRootIno;  // nd->root: the process root, or the dirfd when scoped
+  Ino cur_ = kRootIno;   // nd->path
+  int total_links_ = 0;  // nd->total_link_count
+  LastType last_type_ = LastType::kRoot;
+  std::string_view last_;
+  bool trailing_slash_ = false;
+  CachedTrace trace_;
+};
+
+}  // namespace nfz::model
