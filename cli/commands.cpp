@@ -6,6 +6,7 @@ Command fmt_command();
 Command replay_command();
 Command model_command();
 Command stress_command();
+Command diff_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -13,6 +14,7 @@ const std::vector<Command>& commands() {
       replay_command(),
       model_command(),
       stress_command(),
+      diff_command(),
   };
   return table;
 }

@@ -66,8 +66,9 @@ int build_open_flags(const Op& op, OpenFlags& f) {
   if (resolve & RESOLVE_NO_SYMLINKS) f.lookup |= kLookupNoSymlinks;
   if (resolve & RESOLVE_BENEATH) f.lookup |= kLookupBeneath;
   if (resolve & RESOLVE_IN_ROOT) f.lookup |= kLookupInRoot;
-  // RESOLVE_NO_XDEV and RESOLVE_NO_MAGICLINKS: a run has one mount and no procfs
-  // (docs/MODEL.md), so neither ever applies.
+  if (resolve & RESOLVE_NO_XDEV) f.lookup |= kLookupNoXdev;
+  // RESOLVE_NO_MAGICLINKS: a run has no procfs (docs/MODEL.md), so no magic links; and a
+  // run has one mount, so RESOLVE_NO_XDEV only ever matters in nd_jump_root().
   if (resolve & RESOLVE_CACHED) {
     if (f.flags & (O_TRUNC | O_CREAT | kTmpfileBit)) return -EAGAIN;
     f.lookup |= kLookupCached;

@@ -37,6 +37,11 @@ int Walker::jump_root() {
   // nd_jump_root(): an absolute path or symlink leaves a RESOLVE_BENEATH walk at once,
   // in RCU mode too (so RESOLVE_CACHED gives -EXDEV here, not -EAGAIN).
   if (flags_ & kLookupBeneath) return -EXDEV;
+  // RESOLVE_NO_XDEV compares nd->path.mnt with nd->root.mnt before set_root(): a jump
+  // before anything set nd->root (an absolute symlink as the first thing that needs
+  // the root) sees a NULL root mount and is -EXDEV, whatever the mounts are.
+  if ((flags_ & kLookupNoXdev) && started_ && !root_set_) return -EXDEV;
+  root_set_ = true;
   cur_ = root_;
   return 0;
 }
@@ -44,10 +49,12 @@ int Walker::jump_root() {
 int Walker::init(std::string_view path, const Start& start) {
   if (path.empty()) return -ENOENT;  // getname() without LOOKUP_EMPTY
   root_ = kRootIno;
+  root_set_ = started_ = false;
   // Absolute: from the root, except that RESOLVE_IN_ROOT starts at the dirfd.
   if (path[0] == '/' && !(flags_ & kLookupInRoot)) {
-    cur_ = kRootIno;
-    return (flags_ & kLookupBeneath) ? -EXDEV : 0;
+    int err = jump_root();
+    started_ = true;
+    return err;
   }
   Ino at = kRootIno;
   if (!start.at_fdcwd) {
@@ -56,7 +63,8 @@ int Walker::init(std::string_view path, const Start& start) {
     if (!tree::is_dir(s_, at)) return -ENOTDIR;  // d_can_lookup() of the dirfd
   }
   cur_ = at;
-  if (flags_ & kLookupScoped) root_ = at;  // scoped lookups: the dirfd is the root
+  started_ = true;
+  if (flags_ & kLookupScoped) root_ = at, root_set_ = true;  // scoped lookups: the dirfd is the root
   return 0;
 }
 
@@ -113,6 +121,7 @@ int Walker::step_into(Ino child, bool follow, std::string_view& body, bool& more
 
 int Walker::handle_dots(LastType type) {
   if (type != LastType::kDotDot) return 0;
+  root_set_ = true;  // handle_dots(): "if (!nd->root.mnt) set_root(nd)"
   if (flags_ & kLookupScoped) trace_.scoped_dotdot = true;
   if (cur_ == root_) {
     // follow_dotdot(): ".." at the root stays there, but leaves RESOLVE_BENEATH

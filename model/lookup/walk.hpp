@@ -20,6 +20,7 @@ enum LookupFlag : uint32_t {
   kLookupInRoot = 1u << 3,      // RESOLVE_IN_ROOT
   kLookupNoSymlinks = 1u << 4,  // RESOLVE_NO_SYMLINKS
   kLookupCached = 1u << 5,      // RESOLVE_CACHED
+  kLookupNoXdev = 1u << 6,      // RESOLVE_NO_XDEV
 };
 inline constexpr uint32_t kLookupScoped = kLookupBeneath | kLookupInRoot;  // LOOKUP_IS_SCOPED
 
@@ -91,6 +92,8 @@ class Walker {
   Profile profile_;
   uint32_t flags_;
   Ino root_ = kRootIno;  // nd->root: the process root, or the dirfd when scoped
+  bool root_set_ = false;  // nd->root.mnt is set (set_root() ran, or a scoped lookup)
+  bool started_ = false;   // nd->path.mnt is set (path_init() is done)
   Ino cur_ = kRootIno;   // nd->path
   int total_links_ = 0;  // nd->total_link_count
   LastType last_type_ = LastType::kRoot;

@@ -1,0 +1,83 @@
+#include "model/lookup/sequential_check.hpp"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "core/flags.hpp"
+
+namespace nfz::model {
+
+int32_t observed_result(const Event& e) {
+  if (!e.returned() || e.how == Completion::kHung) return kBlocks;
+  return e.result >= 0 ? 0 : e.result;
+}
+
+std::string result_name(int32_t result) {
+  if (result == kBlocks) return "(blocks)";
+  if (result >= 0) return std::to_string(result);
+  return errno_name(-result);
+}
+
+bool linked_to_previous(const std::vector<Op>& ops, size_t index, size_t max_chain) {
+  if (index == 0) return false;
+  size_t begin = index;  // the chain's first op: walk back over links
+  while (begin > 0 && ops[begin - 1].issue.link && ops[begin].issue.via != Via::kSyscall &&
+         !is_harness_action(ops[begin].kind))
+    --begin;
+  if (begin == index) return false;
+  // chain_end() cuts a chain every max_chain ops.
+  return (index - begin) % max_chain != 0;
+}
+
+bool uring_breaks_chain(const Op& op, int32_t result) {
+  if (result >= 0) return false;
+  if (result == kBlocks || op.kind == OpKind::kOpen || op.kind == OpKind::kClose) return true;
+  return (has_path(op.kind) && op.path.empty()) || (has_second_path(op.kind) && op.path2.empty());
+}
+
+std::optional<Disagreement> check_sequential(const LookupModel& model, const History& h, size_t max_chain) {
+  std::vector<State> frontier{model.initial()}, next;
+  std::vector<Transition> out;
+  int32_t prev_thread = -2;
+  int32_t prev_result = 0;
+  bool prev_broke = false;  // the previous op broke its chain
+  for (size_t k = 0; k < h.events.size(); ++k) {
+    const Event& e = h.events[k];
+    const Op& op = h.op_of(e);
+    const int32_t observed = observed_result(e);
+    const bool chained = e.thread == prev_thread && linked_to_previous(h.ops[e.thread + 1], e.index, max_chain);
+    if (chained && prev_broke) {  // io_uring cancels the rest of a broken chain
+      bool ok = observed == -ECANCELED || (prev_result == kBlocks && observed == kBlocks);
+      if (!ok) return Disagreement{k, observed, {-ECANCELED}, describe_state(frontier.front())};
+      // The executor takes a plain close's fd out of its register when it prepares the
+      // chain (exec/uring_backend.cpp), so a cancelled close still empties the register;
+      // the file itself stays open, unreachable (the model forgets it).
+      if (op.kind == OpKind::kClose && !op.issue.fixed)
+        for (State& s : frontier) s.regs[op.fd] = {};
+      prev_result = observed;
+      prev_thread = e.thread;
+      continue;
+    }
+    next.clear();
+    std::vector<int32_t> allowed;
+    for (const State& s : frontier) {
+      model.step(s, op, out);
+      for (Transition& t : out) {
+        if (std::find(allowed.begin(), allowed.end(), t.result) == allowed.end()) allowed.push_back(t.result);
+        if (t.result != observed) continue;
+        if (std::find(next.begin(), next.end(), t.next) == next.end()) next.push_back(std::move(t.next));
+      }
+    }
+    if (next.empty()) {
+      std::sort(allowed.begin(), allowed.end());
+      return Disagreement{k, observed, std::move(allowed), describe_state(frontier.front())};
+    }
+    frontier.swap(next);
+    prev_thread = e.thread;
+    prev_result = observed;
+    prev_broke = op.issue.via != Via::kSyscall && uring_breaks_chain(op, observed);
+  }
+  return std::nullopt;
+}
+
+}  // namespace nfz::model
