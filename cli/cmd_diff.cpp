@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <sys/mman.h>
 
 #include "cli/command.hpp"
 #include "core/flags.hpp"
@@ -35,10 +37,39 @@ std::optional<model::Profile> profile_of(const TargetSpec& t) {
 
 enum class Verdict { kAgree, kDisagree, kEnvironment };
 
+// How often each (op kind, result) was observed, counted by the sandbox children in
+// memory shared with the parent: what the programs exercised (--stats).
+struct ResultCounts {
+  static constexpr int kSlots = 256;  // 0: success, 1..254: errno, 255: blocked
+  uint64_t counts[kOpKindCount][kSlots];
+
+  static ResultCounts* create() {
+    void* p = mmap(nullptr, sizeof(ResultCounts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : new (p) ResultCounts{};
+  }
+  void add(const Op& op, int32_t result) {
+    int slot = result == model::kBlocks ? 255 : result >= 0 ? 0 : std::min(-result, 254);
+    __atomic_fetch_add(&counts[static_cast<int>(op.kind)][slot], 1, __ATOMIC_RELAXED);
+  }
+  void print(std::ostream& out) const {
+    for (int k = 0; k < kOpKindCount; ++k) {
+      Op op;
+      op.kind = static_cast<OpKind>(k);
+      std::string line;
+      for (int slot = 0; slot < kSlots; ++slot)
+        if (counts[k][slot])
+          line += " " + (slot == 0 ? std::string("ok") : slot == 255 ? std::string("blocks") : errno_name(slot)) + "=" +
+                  std::to_string(counts[k][slot]);
+      if (!line.empty()) out << "  " << op_name(op) << ":" << line << "\n";
+    }
+  }
+};
+
 struct Differ {
   Sandbox& sandbox;
   model::LookupModel model;
   SequentialOptions options;
+  ResultCounts* counts = nullptr;  // --stats
   uint64_t runs = 0;
 
   // Runs `p` on a fresh instance of the target; with `report` the child prints every op's
@@ -52,6 +83,8 @@ struct Differ {
         std::fprintf(stderr, "nameifuzz diff: io_uring unavailable: %s\n", why.c_str());
         return kExitEnvironment;
       }
+      if (counts)
+        for (const Event& e : h.events) counts->add(h.op_of(e), model::observed_result(e));
       auto d = model::check_sequential(model, h, kMaxChain);
       if (report) print_report(h, d);
       return d ? kExitFinding : kExitOk;
@@ -228,6 +261,7 @@ int diff(const po::variables_map& vm) {
   if (!sandbox) return usage_error("diff", target_name + ": " + why);
   Differ d{*sandbox, model::LookupModel(*profile, model::Mode::kSequential), {}};
   d.options.op_deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  if (vm.count("stats") && !(d.counts = ResultCounts::create())) return usage_error("diff", "mmap failed");
   const bool verbose = vm.count("verbose") > 0;
   const bool progress = !vm.count("quiet") && !verbose;
   const auto start = std::chrono::steady_clock::now();
@@ -264,6 +298,10 @@ int diff(const po::variables_map& vm) {
   std::cout << "diff: " << seqs << " programs (" << ops << " ops) x 2 issue modes (syscall, io_uring) on " << target_name
             << " (profile " << model::profile_name(*profile) << "), seed " << seed << ": 0 disagreements in " << s
             << " s (" << d.runs << " fresh targets)\n";
+  if (d.counts) {
+    std::cout << "results seen (both issue modes):\n";
+    d.counts->print(std::cout);
+  }
   return kExitOk;
 }
 
@@ -284,6 +322,7 @@ Command diff_command() {
                 ("deadline-ms", po::value<int64_t>()->default_value(100), "an op still running after this is hung (a FIFO open waiting for a peer)")
                 ("harness-actions", "also generate drop_caches, usleep and revalidate")
                 ("verbose", "print every op's result")
+                ("stats", "print how often each op kind gave each result")
                 ("quiet", "no progress line");
           },
           diff};

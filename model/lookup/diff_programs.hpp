@@ -102,6 +102,33 @@ inline rc::Gen<Op> op() {
   });
 }
 
+// An op that makes something at a plain path (no ".", "..", no long name): programs
+// start with a few, so that later ops meet existing files, directories, symlinks and
+// FIFOs instead of ENOENT.
+inline rc::Gen<Op> constructive_op() {
+  return rc::gen::exec([] {
+    auto plain = [] {
+      int depth = *rc::gen::weightedElement<int>({{3, 1}, {2, 2}, {1, 3}});
+      std::string p;
+      for (int i = 0; i < depth; ++i) p += std::string(i ? "/" : "") + *rc::gen::element("a", "b", "c", "d");
+      return p;
+    };
+    Op op;
+    switch (*rc::gen::weightedElement<int>({{5, 0}, {3, 1}, {2, 2}, {1, 3}})) {
+      case 0: op.kind = OpKind::kMkdir; op.mode = 0755; op.path = plain(); break;
+      case 1:
+        op.kind = OpKind::kOpen;
+        op.flags = O_WRONLY | O_CREAT;
+        op.mode = 0644;
+        op.path = plain();
+        break;
+      case 2: op.kind = OpKind::kSymlink; op.path = *path(); op.path2 = plain(); break;
+      default: op.kind = OpKind::kMknod; op.mode = S_IFIFO | 0644; op.path = plain(); break;
+    }
+    return op;
+  });
+}
+
 }  // namespace diff_gen
 
 // One thread of ops, no FUSE faults.
@@ -110,6 +137,9 @@ inline rc::Gen<Program> diff_program(DiffProgramOptions o = {}) {
     Program p;
     int n = *rc::gen::inRange(1, o.max_ops + 1);
     std::vector<Op> ops;
+    int prefix = *rc::gen::weightedElement<int>({{1, 0}, {3, 3}, {3, 6}, {1, 10}});
+    for (int i = 0; i < prefix; ++i) ops.push_back(*diff_gen::constructive_op());
+    n += prefix;
     while (static_cast<int>(ops.size()) < n) {
       bool harness = o.harness_actions && *rc::gen::inRange(0, 30) == 0;
       ops.push_back(harness ? *gen::op_of_kind(*rc::gen::element(OpKind::kDropCaches, OpKind::kSleep)) : *diff_gen::op());
