@@ -1,0 +1,116 @@
+// Named cases of openat2's RESOLVE_ flags (openat2(2), fs/namei.c nd_jump_root(),
+// handle_dots(), pick_link()) and of RESOLVE_CACHED's contract (DESIGN §1), and of FIFO
+// opens (fifo(7), fs/pipe.c fifo_open()).
+#pragma once
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "tests/model/model_test_util.hpp"
+
+namespace nfz::model::testing {
+
+inline std::vector<Case> resolve_cases() {
+  const std::string mkfile = "open(\"f\", O_WRONLY|O_CREAT, 0644)";
+  const std::string mkdir = "mkdir(\"d\", 0755)";
+  return {
+      {"BeneathAbsoluteExdev", "openat2(2) RESOLVE_BENEATH: absolute pathnames are EXDEV", {mkdir},
+       {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}}},
+      {"BeneathDotDotEscapeExdev", "follow_dotdot(): \"..\" at nd->root under LOOKUP_BENEATH", {mkdir},
+       {{"openat2(\"..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}, {"openat2(\"d/../..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}}},
+      {"BeneathDotDotInside", "openat2(2) RESOLVE_BENEATH: \"..\" is allowed while it stays below dirfd", {mkdir},
+       {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {0}}}},
+      {"BeneathAbsoluteSymlinkExdev", "openat2(2) RESOLVE_BENEATH: absolute symbolic links are EXDEV",
+       {mkfile, "symlink(\"/f\", \"s\")", "symlink(\"f\", \"r\")"},
+       {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}, {"openat2(\"r\", O_RDONLY, 0, RESOLVE_BENEATH)", {0}}}},
+      {"BeneathAndInRootEinval", "openat2(2) EINVAL: RESOLVE_BENEATH and RESOLVE_IN_ROOT together", {},
+       {{"openat2(\".\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_IN_ROOT)", {-EINVAL}}}},
+      {"InRootAbsoluteFromDirfd", "openat2(2) RESOLVE_IN_ROOT: absolute paths are relative to dirfd",
+       {mkdir, "mkdir(\"d/e\", 0755)", "f0 = open(\"d\", O_RDONLY)"},
+       {{"openat2(f0, \"/e\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}, {"openat2(f0, \"/d\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {-ENOENT}},
+        {"openat2(f0, \"/d\", O_RDONLY, 0, 0)", {0}}}},
+      {"InRootDotDotClamped", "openat2(2) RESOLVE_IN_ROOT: \"..\" at dirfd stays at dirfd",
+       {mkdir, "mkdir(\"d/e\", 0755)", "f0 = open(\"d\", O_RDONLY)", "symlink(\"/e\", \"d/s\")"},
+       {{"openat2(f0, \"../../e\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}, {"openat2(f0, \"s\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}}},
+      {"InRootEmptyDirfdEbadf", "path_init(): RESOLVE_IN_ROOT takes even an absolute path from dirfd", {mkdir},
+       {{"openat2(f5, \"/d\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {-EBADF}}, {"openat2(f5, \"/d\", O_RDONLY, 0, 0)", {0}}}},
+      {"NoSymlinksEloop", "openat2(2) RESOLVE_NO_SYMLINKS: ELOOP for any symbolic link", {mkdir, "symlink(\"d\", \"s\")"},
+       {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_NO_SYMLINKS)", {-ELOOP}}, {"openat2(\"s/.\", O_RDONLY, 0, RESOLVE_NO_SYMLINKS)", {-ELOOP}},
+        {"openat2(\"d\", O_RDONLY, 0, RESOLVE_NO_SYMLINKS)", {0}}}},
+      {"NoSymlinksPathNofollow", "openat2(2): O_PATH|O_NOFOLLOW opens a trailing link even under RESOLVE_NO_SYMLINKS",
+       {"symlink(\"t\", \"s\")"}, {{"openat2(\"s\", O_RDONLY|O_NOFOLLOW|O_PATH, 0, RESOLVE_NO_SYMLINKS)", {0}}}},
+      {"NoXdevAbsoluteSymlinkFirstJumpExdev", "nd_jump_root(): LOOKUP_NO_XDEV sees nd->root.mnt unset (NULL) on a first jump",
+       {mkfile, "symlink(\"/f\", \"s\")"},
+       {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_NO_XDEV)", {-EXDEV}}, {"openat2(\"/s\", O_RDONLY, 0, RESOLVE_NO_XDEV)", {0}},
+        {"openat2(\"../s\", O_RDONLY, 0, RESOLVE_NO_XDEV)", {0}}, {"openat2(\"/f\", O_RDONLY, 0, RESOLVE_NO_XDEV)", {0}}}},
+      {"CachedCreatEagain", "build_open_flags(): RESOLVE_CACHED with O_CREAT, O_TRUNC or O_TMPFILE is EAGAIN", {mkfile, mkdir},
+       {{"openat2(\"f\", O_WRONLY|O_CREAT, 0644, RESOLVE_CACHED)", {-EAGAIN}}, {"openat2(\"f\", O_WRONLY|O_TRUNC, 0, RESOLVE_CACHED)", {-EAGAIN}},
+        {"openat2(\"d\", O_WRONLY|O_TMPFILE, 0644, RESOLVE_CACHED)", {-EAGAIN}}}},
+      {"CachedMissingOnTmpfsEagain", "DESIGN §1: tmpfs keeps no negative dentry (always_delete_dentry())", {},
+       {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}}},
+      {"CachedMissingOnExt4", "DESIGN §1: a cached negative dentry is ENOENT, an evicted one EAGAIN", {},
+       {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, -ENOENT}}}, Profile::kExt4},
+      {"CachedExistingOnTmpfs", "shmem pins its dentries: a cached walk finds every name", {mkfile},
+       {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {0}}}},
+      {"CachedExistingOnXfs", "DESIGN §1: any dcache miss is EAGAIN", {mkfile},
+       {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}, Profile::kXfs},
+      {"CachedDirectoryIsNotTmpfile", "DESIGN §1 (2023 fix): O_DIRECTORY is not O_TMPFILE under RESOLVE_CACHED", {mkdir},
+       {{"openat2(\"d\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {0}}}},
+      {"CachedFileInTheMiddleEagain", "link_path_walk(): ENOTDIR needs try_to_unlazy(), which LOOKUP_CACHED refuses",
+       {mkfile}, {{"openat2(\"f/x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}, {"openat2(\"f/x\", O_RDONLY, 0, 0)", {-ENOTDIR}}}},
+      {"CachedBeneathDotDotEagain", "follow_dotdot_rcu(): -ECHILD at the root under RESOLVE_BENEATH becomes EAGAIN", {},
+       {{"openat2(\"..\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_CACHED)", {-EAGAIN}}}},
+      {"CachedBeneathAbsoluteExdev", "nd_jump_root() says EXDEV in RCU mode too", {mkdir},
+       {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_CACHED)", {-EXDEV}}}},
+      {"CachedSymlinkMayEagain", "pick_link(): atime_needs_update() makes the RCU walk unlazy",
+       {mkfile, "symlink(\"f\", \"s\")"}, {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}},
+      {"CachedAfterWalkErrorsStay", "do_open(): errors after complete_walk() are not EAGAIN", {mkfile, mkdir},
+       {{"openat2(\"f\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {-ENOTDIR}}, {"openat2(\"d\", O_WRONLY, 0, RESOLVE_CACHED)", {-EISDIR}}}},
+      {"ScopedDotDotMayRaceConcurrently", "handle_dots(): a racing rename makes a scoped \"..\" EAGAIN", {mkdir},
+       {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EAGAIN, 0}}}, Profile::kTmpfs, Mode::kConcurrent},
+  };
+}
+
+inline std::vector<Case> fifo_cases() {
+  const std::string mkfifo = "mknod(\"p\", S_IFIFO|0644)";
+  return {
+      {"FifoReaderWithoutWriterBlocks", "fifo(7): opening for reading blocks until a writer opens", {mkfifo},
+       {{"open(\"p\", O_RDONLY)", {kBlocks}}}},
+      {"FifoReaderNonblock", "open(2) O_NONBLOCK: a FIFO opened for reading succeeds at once", {mkfifo},
+       {{"f0 = open(\"p\", O_RDONLY|O_NONBLOCK)", {0}}, {"open(\"p\", O_WRONLY)", {0}}}},
+      {"FifoWriterNonblockWithoutReaderEnxio", "open(2) ENXIO: O_NONBLOCK|O_WRONLY, FIFO with no reader", {mkfifo},
+       {{"open(\"p\", O_WRONLY|O_NONBLOCK)", {-ENXIO}}, {"open(\"p\", O_WRONLY)", {kBlocks}}}},
+      {"FifoReadWriteNeverBlocks", "fifo(7): under Linux, opening a FIFO for read and write succeeds", {mkfifo},
+       {{"f0 = open(\"p\", O_RDWR)", {0}}, {"open(\"p\", O_RDONLY)", {0}}, {"open(\"p\", O_WRONLY|O_NONBLOCK)", {0}}}},
+      {"FifoPeerGoneAgain", "fifo_open(): only open files count as peers",
+       {mkfifo, "f1 = open(\"p\", O_RDONLY|O_NONBLOCK)"},
+       {{"open(\"p\", O_WRONLY|O_NONBLOCK)", {0}}, {"close(f1)", {0}}, {"open(\"p\", O_WRONLY|O_NONBLOCK)", {-ENXIO}}}},
+      {"FifoPathDoesNotOpen", "open(2) O_PATH: the file itself is not opened", {mkfifo},
+       {{"open(\"p\", O_RDONLY|O_PATH)", {0}}}},
+      {"FifoWaitMayEndConcurrently", "fifo_open(): a waiting opener counts, a peer arriving meanwhile wakes it", {mkfifo},
+       {{"open(\"p\", O_RDONLY)", {kBlocks, 0}}}, Profile::kTmpfs, Mode::kConcurrent},
+      {"FifoInlineUringIsNonblocking", "io_openat2(): an inline issue adds O_NONBLOCK; a punted one does not", {mkfifo},
+       {{"open(\"p\", O_RDONLY) [uring]", {kBlocks, 0}}, {"open(\"p\", O_WRONLY) [uring]", {kBlocks, -ENXIO}},
+        {"open(\"p\", O_RDONLY) [uring-async]", {kBlocks}}, {"open(\"p\", O_RDONLY|O_CREAT, 0644) [uring]", {kBlocks}}}},
+      {"FifoWriterKeptInFixedSlot", "io_uring direct descriptors are open files too",
+       {mkfifo, "f2 = open(\"p\", O_RDWR) [uring fixed]"}, {{"open(\"p\", O_RDONLY)", {0}}, {"close(f2) [uring fixed]", {0}},
+                                                              {"open(\"p\", O_RDONLY)", {kBlocks}}}},
+  };
+}
+
+inline std::vector<Case> profile_cases() {
+  std::string long_target;  // 1260 bytes: over xfs's limit, under PATH_MAX
+  for (char c : std::string("abcde")) long_target += "/" + std::string(251, c);
+  return {
+      {"XfsSymlinkBodyLimit", "xfs_symlink(): XFS_SYMLINK_MAXLEN is 1024", {},
+       {{"symlink(\"" + long_target + "\", \"s\")", {-ENAMETOOLONG}}}, Profile::kXfs},
+      {"TmpfsLongSymlinkBody", "shmem_symlink(): up to PAGE_SIZE", {}, {{"symlink(\"" + long_target + "\", \"s\")", {0}}}},
+      {"OverlayNoWhiteoutRename", "ovl_rename(): only RENAME_NOREPLACE and RENAME_EXCHANGE", {"open(\"f\", O_WRONLY|O_CREAT, 0644)"},
+       {{"renameat2(\"f\", \"g\", RENAME_WHITEOUT)", {-EINVAL}}}, Profile::kOverlay},
+      {"Ext4PositiveMayMiss", "a dentry evicted by memory pressure or drop_caches: the cached walk misses",
+       {"mkdir(\"d\", 0755)"}, {{"openat2(\"d\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}, Profile::kExt4},
+  };
+}
+
+}  // namespace nfz::model::testing
