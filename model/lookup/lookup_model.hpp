@@ -30,11 +30,12 @@ std::optional<Profile> profile_by_name(std::string_view name);
 std::string_view profile_name(Profile profile);
 
 // How much the model may assume about what runs beside the op.
-//  kConcurrent (the checker): other threads may run at once, so outcomes that need a
-//    racing op are allowed too: a FIFO open waiting for a peer may also succeed (the peer
-//    arrived while it waited), a RESOLVE_BENEATH/IN_ROOT ".." may give -EAGAIN (a racing
-//    rename bumped rename_lock, handle_dots()).
-//  kSequential (`nameifuzz diff`): ops run one at a time, so neither happens.
+//  kConcurrent (the checker): other threads of the program may run at once, so a FIFO
+//    open waiting for a peer may also succeed (the peer arrived while it waited).
+//  kSequential (`nameifuzz diff`): ops run one at a time: such an open waits (kBlocks).
+// Outcomes caused by the system-wide seqcounts (mount_lock, rename_lock: a mount or
+// rename anywhere on the machine) are allowed in both modes: RESOLVE_CACHED's -EAGAIN
+// after a walk, and -EAGAIN of a RESOLVE_BENEATH/IN_ROOT ".." (handle_dots()).
 enum class Mode : uint8_t { kConcurrent, kSequential };
 
 // The outcome of an op that waits and never returns by itself: an open of a FIFO with no

@@ -180,15 +180,18 @@ void do_open(const StepContext& c, const OpenFlags& f, const Walker& w, const Re
   if (c.op.issue.via == Via::kUring && !forced_async && !nonblock) open_object(c, base, r.ino, access, true);
 }
 
-// Adds what RESOLVE_CACHED, and in kConcurrent mode a racing rename, allow beside the
-// walk's own outcome.
+// Adds the -EAGAIN that RESOLVE_CACHED and scoped ".." allow beside the walk's own
+// outcome. The seqcounts behind both (mount_lock, rename_lock) are system-wide: a mount or
+// a rename anywhere on the machine, not only in the program, can fail the check, so this
+// holds in Mode::kSequential too.
 void add_walk_eagain(const StepContext& c, const CachedTrace& t, bool cached) {
   if (cached && t.must_eagain) {
     c.out.clear();
     c.unchanged(-EAGAIN);
     return;
   }
-  if ((cached && t.may_eagain) || (c.concurrent() && t.scoped_dotdot)) c.also_unchanged(-EAGAIN);
+  // handle_dots(): a scoped ".." is -EAGAIN when rename_lock or mount_lock moved.
+  if ((cached && (t.may_eagain || t.completed)) || t.scoped_dotdot) c.also_unchanged(-EAGAIN);
 }
 
 }  // namespace
@@ -217,8 +220,12 @@ void step_open(const StepContext& c) {
     return add_walk_eagain(c, w.trace(), cached);
   }
   Reached r = walk_open(c, f, w);
-  if (r.err) c.unchanged(r.err);
-  else do_open(c, f, w, r);
+  if (r.err) {
+    c.unchanged(r.err);
+  } else {
+    w.trace().completed = true;  // do_open() starts with complete_walk()
+    do_open(c, f, w, r);
+  }
   add_walk_eagain(c, w.trace(), cached);
 }
 

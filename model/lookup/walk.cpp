@@ -122,7 +122,6 @@ int Walker::step_into(Ino child, bool follow, std::string_view& body, bool& more
 int Walker::handle_dots(LastType type) {
   if (type != LastType::kDotDot) return 0;
   root_set_ = true;  // handle_dots(): "if (!nd->root.mnt) set_root(nd)"
-  if (flags_ & kLookupScoped) trace_.scoped_dotdot = true;
   if (cur_ == root_) {
     // follow_dotdot(): ".." at the root stays there, but leaves RESOLVE_BENEATH
     // (follow_dotdot_rcu() gives -ECHILD first: RESOLVE_CACHED turns it into -EAGAIN).
@@ -130,9 +129,11 @@ int Walker::handle_dots(LastType type) {
       trace_.must_eagain = true;
       return -EXDEV;
     }
-    return 0;
+  } else {
+    cur_ = s_.nodes[cur_].parent;
   }
-  cur_ = s_.nodes[cur_].parent;
+  // Then, for scoped lookups, the rename_lock/mount_lock seqcount check (-EAGAIN).
+  if (flags_ & kLookupScoped) trace_.scoped_dotdot = true;
   return 0;
 }
 
@@ -209,6 +210,7 @@ int Walker::lookup(std::string_view path, const Start& start) {
     if (int err = walk_last(s, more); err) return err;
     if (!more) break;
   }
+  trace_.completed = true;  // complete_walk()
   if ((flags_ & kLookupDirectory) && !tree::is_dir(s_, cur_)) return -ENOTDIR;
   return 0;
 }

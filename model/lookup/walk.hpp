@@ -32,6 +32,10 @@ struct CachedTrace {
   bool may_eagain = false;     // a step that may need to leave RCU mode (dcache miss, atime)
   bool must_eagain = false;    // a step that always does (try_to_unlazy fails): the walk ends there
   bool scoped_dotdot = false;  // a ".." under RESOLVE_BENEATH/IN_ROOT (rename_lock check)
+  // The walk got to complete_walk(), whose try_to_unlazy() checks mount_lock's seqcount:
+  // a mount or umount anywhere on the machine since path_init() fails it (-ECHILD), and
+  // RESOLVE_CACHED turns that into -EAGAIN. Errors decided before it are not retried.
+  bool completed = false;
 };
 
 enum class LastType : uint8_t { kNorm, kDot, kDotDot, kRoot };  // LAST_NORM, LAST_DOT, ...

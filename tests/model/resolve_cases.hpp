@@ -17,10 +17,13 @@ inline std::vector<Case> resolve_cases() {
   return {
       {"BeneathAbsoluteExdev", "openat2(2) RESOLVE_BENEATH: absolute pathnames are EXDEV", {mkdir},
        {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}}},
+      // "d/../..": the first ".." passes handle_dots()'s seqcount check, which a mount or
+      // rename anywhere on the machine fails (-EAGAIN); the second is EXDEV.
       {"BeneathDotDotEscapeExdev", "follow_dotdot(): \"..\" at nd->root under LOOKUP_BENEATH", {mkdir},
-       {{"openat2(\"..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}, {"openat2(\"d/../..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}}},
+       {{"openat2(\"..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}},
+        {"openat2(\"d/../..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV, -EAGAIN}}}},
       {"BeneathDotDotInside", "openat2(2) RESOLVE_BENEATH: \"..\" is allowed while it stays below dirfd", {mkdir},
-       {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {0}}}},
+       {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {0, -EAGAIN}}}},
       {"BeneathAbsoluteSymlinkExdev", "openat2(2) RESOLVE_BENEATH: absolute symbolic links are EXDEV",
        {mkfile, "symlink(\"/f\", \"s\")", "symlink(\"f\", \"r\")"},
        {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EXDEV}}, {"openat2(\"r\", O_RDONLY, 0, RESOLVE_BENEATH)", {0}}}},
@@ -32,7 +35,8 @@ inline std::vector<Case> resolve_cases() {
         {"openat2(f0, \"/d\", O_RDONLY, 0, 0)", {0}}}},
       {"InRootDotDotClamped", "openat2(2) RESOLVE_IN_ROOT: \"..\" at dirfd stays at dirfd",
        {mkdir, "mkdir(\"d/e\", 0755)", "f0 = open(\"d\", O_RDONLY)", "symlink(\"/e\", \"d/s\")"},
-       {{"openat2(f0, \"../../e\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}, {"openat2(f0, \"s\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}}},
+       {{"openat2(f0, \"../../e\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0, -EAGAIN}},
+        {"openat2(f0, \"s\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {0}}}},
       {"InRootEmptyDirfdEbadf", "path_init(): RESOLVE_IN_ROOT takes even an absolute path from dirfd", {mkdir},
        {{"openat2(f5, \"/d\", O_RDONLY, 0, RESOLVE_IN_ROOT)", {-EBADF}}, {"openat2(f5, \"/d\", O_RDONLY, 0, 0)", {0}}}},
       {"NoSymlinksEloop", "openat2(2) RESOLVE_NO_SYMLINKS: ELOOP for any symbolic link", {mkdir, "symlink(\"d\", \"s\")"},
@@ -51,12 +55,14 @@ inline std::vector<Case> resolve_cases() {
        {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}}},
       {"CachedMissingOnExt4", "DESIGN §1: a cached negative dentry is ENOENT, an evicted one EAGAIN", {},
        {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, -ENOENT}}}, Profile::kExt4},
+      // Success is allowed, never required: complete_walk()'s try_to_unlazy() fails when
+      // mount_lock moved (a mount anywhere on the machine), and the retry is -EAGAIN.
       {"CachedExistingOnTmpfs", "shmem pins its dentries: a cached walk finds every name", {mkfile},
-       {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {0}}}},
+       {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {0, -EAGAIN}}}},
       {"CachedExistingOnXfs", "DESIGN §1: any dcache miss is EAGAIN", {mkfile},
        {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}, Profile::kXfs},
       {"CachedDirectoryIsNotTmpfile", "DESIGN §1 (2023 fix): O_DIRECTORY is not O_TMPFILE under RESOLVE_CACHED", {mkdir},
-       {{"openat2(\"d\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {0}}}},
+       {{"openat2(\"d\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {0, -EAGAIN}}}},
       {"CachedFileInTheMiddleEagain", "link_path_walk(): ENOTDIR needs try_to_unlazy(), which LOOKUP_CACHED refuses",
        {mkfile}, {{"openat2(\"f/x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}, {"openat2(\"f/x\", O_RDONLY, 0, 0)", {-ENOTDIR}}}},
       {"CachedBeneathDotDotEagain", "follow_dotdot_rcu(): -ECHILD at the root under RESOLVE_BENEATH becomes EAGAIN", {},
@@ -65,8 +71,17 @@ inline std::vector<Case> resolve_cases() {
        {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_CACHED)", {-EXDEV}}}},
       {"CachedSymlinkMayEagain", "pick_link(): atime_needs_update() makes the RCU walk unlazy",
        {mkfile, "symlink(\"f\", \"s\")"}, {{"openat2(\"s\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}},
-      {"CachedAfterWalkErrorsStay", "do_open(): errors after complete_walk() are not EAGAIN", {mkfile, mkdir},
-       {{"openat2(\"f\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {-ENOTDIR}}, {"openat2(\"d\", O_WRONLY, 0, RESOLVE_CACHED)", {-EISDIR}}}},
+      // do_open() decides these after complete_walk(), whose try_to_unlazy() fails (-ECHILD)
+      // when mount_lock's seqcount moved since path_init(); path_init() of the non-RCU
+      // retry then refuses LOOKUP_CACHED (-EAGAIN). A mount anywhere on the machine does it.
+      {"CachedAfterWalkErrorsMayEagain", "do_open() after complete_walk()/try_to_unlazy(): the error or EAGAIN", {mkfile, mkdir},
+       {{"openat2(\"f\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {-ENOTDIR, -EAGAIN}},
+        {"openat2(\"d\", O_WRONLY, 0, RESOLVE_CACHED)", {-EISDIR, -EAGAIN}}}},
+      // Errors met during the walk itself come before complete_walk(): never EAGAIN.
+      {"CachedWalkErrorsStay", "nd_jump_root() (in RCU mode) and build_open_flags() decide before complete_walk()", {mkdir},
+       {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_CACHED)", {-EXDEV}},
+        {"openat2(\"d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_IN_ROOT|RESOLVE_CACHED)", {-EINVAL}}}},
+      // rename_lock and mount_lock are system-wide: so in Mode::kSequential too.
       {"ScopedDotDotMayRaceConcurrently", "handle_dots(): a racing rename makes a scoped \"..\" EAGAIN", {mkdir},
        {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EAGAIN, 0}}}, Profile::kTmpfs, Mode::kConcurrent},
   };
