@@ -7,6 +7,7 @@ Command replay_command();
 Command model_command();
 Command stress_command();
 Command diff_command();
+Command check_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -15,6 +16,7 @@ const std::vector<Command>& commands() {
       model_command(),
       stress_command(),
       diff_command(),
+      check_command(),
   };
   return table;
 }

@@ -1,14 +1,18 @@
 // The `linearizable` oracle proper: a History checked against the reference lookup model
-// (model/lookup/) with a filesystem profile.
+// (model/lookup/, Mode::kConcurrent) with a filesystem profile.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/history.hpp"
+#include "core/program.hpp"
+#include "model/lookup/lookup_model.hpp"
 #include "oracles/linearizability/check_input.hpp"
 #include "oracles/linearizability/check_result.hpp"
+#include "oracles/violation.hpp"
 
 namespace nfz::oracles::lin {
 
@@ -16,14 +20,48 @@ struct LookupCheck {
   CheckInput input;
   CheckResult result;
   double seconds = 0;
+  model::Profile profile = model::Profile::kTmpfs;
+  size_t cancelled = 0;  // io_uring chain ops the check expects -ECANCELED from (never run)
+  // Copies of the cancelled ops: input.ops[i].op points here for them (lookup_check.cpp).
+  std::vector<Op> cancelled_ops;
 };
 
 // Profiles the lookup model knows ("tmpfs", ...).
 std::vector<std::string> lookup_profiles();
 
-// Checks `history` against LookupModel(profile). Returns "" or why it cannot be checked
-// (unknown profile, an event naming no op); `bad_event` then says which event, if one.
+// The profile a history's target is checked with (docs/ORACLES.md, "Profiles"):
+// tmpfs, ext4, xfs, btrfs, overlay by name; fuse:<personality> as ext4; dir:PATH as the
+// filesystem statfs() finds at PATH now, ext4 if none of the five. nullopt for any
+// other target.
+std::optional<model::Profile> profile_for_target(std::string_view target);
+
+// Checks `history` against LookupModel(profile); an empty `profile` takes the history's
+// target (profile_for_target). Returns "" or why it cannot be checked (unknown profile
+// or target, an event naming no op); `bad_event` then says which event, if one.
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
                                     LookupCheck& out, size_t* bad_event = nullptr);
 
+// The stress loop's budget for one run: small programs finish far inside it.
+Budget run_budget();
+
 }  // namespace nfz::oracles::lin
+
+namespace nfz::oracles {
+
+// What the `linearizable` oracle reports for one run. checks: 1 when the history was
+// judged (linearizable, not linearizable, or unknown), 0 when it could not be (an unknown
+// target, FUSE error injection). An unknown is a check, never a violation: counted here.
+struct LinearizableResult : OracleResult {
+  uint64_t unknowns = 0;
+  std::string unknown_reason;  // the last unknown's: which budget ran out
+  std::string skipped;         // why the run was not judged, when checks == 0
+};
+
+// The stress loop's entry: judges one run's history. A violation's title is
+// "linearizable: <op> <outcome> unexplained on <target>" (op name and ok/errno of the op
+// at whose return the search failed); its detail is the text report (the smallest failing
+// prefix, the ops in flight, the longest partial linearization).
+LinearizableResult check_linearizable_run(const Program& program, const History& history, std::string_view target,
+                                          const lin::Budget& budget = lin::run_budget());
+
+}  // namespace nfz::oracles
