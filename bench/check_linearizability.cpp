@@ -1,9 +1,10 @@
-// bench-libs: nfz_oracles
+// bench-libs: nfz_oracles nfz_model
 // The linearizability checker on generated histories (DESIGN §9): 100,000 ops of 8 threads
 // on 16 names with renames, on one core; and 1,000-op histories of 8 threads always in
 // flight (no quiescent point), linearizable and with one impossible outcome. Each history
 // is checked against the toy flat model of the tests (the search's own cost) and, where it
-// is built, the reference lookup model. Usage: bench_check_linearizability [SEED]
+// is built, the reference lookup model.
+// Usage: bench_check_linearizability [SEED [toy|lookup]]
 #include <sys/resource.h>
 
 #include <cerrno>
@@ -11,8 +12,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 
 #include "oracles/linearizability/history_gen.hpp"
+#include "oracles/linearizability/lookup_check.hpp"
 #include "tests/oracles/lin_toy_model.hpp"
 
 namespace lin = nfz::oracles::lin;
@@ -25,17 +28,31 @@ long peak_rss_mb() {
   return ru.ru_maxrss / 1024;
 }
 
+// The search as the oracle runs it: the toy model straight, the lookup model through
+// check_with_lookup_model() (its io_uring chain adapter included).
+template <lin::Model M>
+lin::CheckResult check(const M& model, const nfz::History& h, lin::CheckInput& input, const lin::Budget& budget) {
+  if constexpr (std::is_same_v<M, nfz::model::LookupModel>) {
+    lin::LookupCheck k;
+    lin::check_with_lookup_model(h, nfz::model::profile_name(model.profile()), budget, k);
+    input = std::move(k.input);
+    return std::move(k.result);
+  } else {
+    lin::make_check_input(h, input);
+    return lin::check_linearizable(model, input, budget);
+  }
+}
+
 template <lin::Model M>
 void run(const M& model, const char* what, const lin::GenShape& shape, bool mutate) {
   nfz::History h = lin::generate_history(model, shape);
   if (mutate) h.events[h.events.size() / 2].result = -EPROTO;  // an outcome no op gives
   lin::CheckInput input;
-  lin::make_check_input(h, input);
   const long rss_before = peak_rss_mb();
   auto start = std::chrono::steady_clock::now();
   lin::Budget budget;
   budget.max_seconds = 2;  // the bar: over it the answer is unknown
-  lin::CheckResult r = lin::check_linearizable(model, input, budget);
+  lin::CheckResult r = check(model, h, input, budget);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   std::printf("| %s | %zu | %d | %s | %llu | %.3f s | %llu | %.1f, %d | %zu | %ld MB | %ld MB |\n", what, shape.ops,
               shape.threads, std::string(lin::verdict_name(r.verdict)).c_str(),
@@ -44,6 +61,7 @@ void run(const M& model, const char* what, const lin::GenShape& shape, bool muta
               r.stats.calls ? static_cast<double>(r.stats.in_flight_sum) / r.stats.calls : 0.0, r.stats.max_in_flight, r.stats.max_frontier,
               rss_before, peak_rss_mb());
   if (r.verdict == lin::Verdict::kUnknown) std::printf("|   (unknown: %s) |\n", r.reason.c_str());
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -80,6 +98,11 @@ void run_all(const M& model, const char* name, uint64_t seed) {
 
 int main(int argc, char** argv) {
   const uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 20261124;
-  run_all(nfz::oracles::lin::toy::FlatModel{}, "toy flat namespace (tests/oracles/lin_toy_model.hpp)", seed);
+  const bool toy = argc <= 2 || std::string(argv[2]) != "lookup";
+  const bool lookup = argc <= 2 || std::string(argv[2]) != "toy";
+  if (toy) run_all(nfz::oracles::lin::toy::FlatModel{}, "toy flat namespace (tests/oracles/lin_toy_model.hpp)", seed);
+  if (lookup)
+    run_all(nfz::model::LookupModel(nfz::model::Profile::kTmpfs, nfz::model::Mode::kConcurrent),
+            "reference lookup model, tmpfs profile, Mode::kConcurrent (model/lookup)", seed);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "core/flags.hpp"
 #include "exec/uring_backend.hpp"
 #include "model/lookup/sequential_check.hpp"
+#include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/report.hpp"
 
@@ -23,7 +24,9 @@ using model::Profile;
 // `cancelled` never ran, so its one outcome is -ECANCELED with the state unchanged, but
 // for a plain close, whose fd the executor takes out of its register when it prepares
 // the chain (exec/uring_backend.cpp; model/lookup/sequential_check.cpp does the same).
-// Telling the copies apart by address keeps the step free of lookups.
+// Telling the copies apart by address keeps the step free of lookups. Every state it gives
+// is numbered canonically (canonical_state.hpp), so that the search's memo merges states
+// that differ only in inode numbers.
 class RunModel {
  public:
   RunModel(const LookupModel& model, const std::vector<Op>& cancelled) : model_(model), cancelled_(cancelled) {}
@@ -31,7 +34,11 @@ class RunModel {
   model::State initial() const { return model_.initial(); }
 
   void step(const model::State& s, const Op& op, std::vector<model::Transition>& out) const {
-    if (!is_cancelled(op)) return model_.step(s, op, out);
+    if (!is_cancelled(op)) {
+      model_.step(s, op, out);
+      for (model::Transition& t : out) canonical_.apply(t.next);
+      return;
+    }
     out.clear();
     out.push_back({-ECANCELED, s});
     if (op.kind == OpKind::kClose && !op.issue.fixed && op.fd >= 0) out.back().next.regs[op.fd] = {};
@@ -44,6 +51,7 @@ class RunModel {
 
   const LookupModel& model_;
   const std::vector<Op>& cancelled_;
+  mutable CanonicalNumbering canonical_;  // scratch buffers only
 };
 
 // The ops io_uring cancels: linked (model::linked_to_previous, chains cut every

@@ -1,0 +1,73 @@
+#include "oracles/linearizability/canonical_state.hpp"
+
+#include <algorithm>
+
+#include "model/lookup/tree.hpp"
+
+namespace nfz::oracles::lin {
+
+using model::Ino;
+using model::kNoIno;
+using model::NodeType;
+namespace tree = model::tree;
+
+void CanonicalNumbering::visit(Ino ino) {
+  if (ino >= label_.size() || label_[ino] != kNoIno) return;
+  label_[ino] = static_cast<Ino>(order_.size());
+  order_.push_back(ino);
+}
+
+// Breadth first: a directory's entries in the order of their sorted keys (name ids, which
+// are interned once per process), then the node's parent (for a removed directory, the
+// removed directory that held it).
+void CanonicalNumbering::drain(const model::State& s) {
+  for (; next_ < order_.size(); ++next_) {
+    const Ino old = order_[next_];
+    const model::Node& n = s.nodes[old];
+    if (n.type == NodeType::kDir) {
+      auto it = std::lower_bound(s.dirents.begin(), s.dirents.end(), tree::dirent_key(old, 0, 0));
+      for (; it != s.dirents.end() && tree::dirent_dir(*it) == old; ++it) visit(tree::dirent_ino(*it));
+    }
+    visit(n.parent);
+  }
+}
+
+void CanonicalNumbering::apply(model::State& s) {
+  const size_t n = s.nodes.size();
+  label_.assign(n, kNoIno);
+  order_.clear();
+  next_ = 0;
+  visit(model::kRootIno);
+  drain(s);
+  for (const auto* refs : {&s.regs, &s.fixed}) {
+    for (const model::FileRef& r : *refs) {
+      if (r.empty()) continue;
+      visit(r.ino);  // out of range: ignored
+      drain(s);
+    }
+  }
+  // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
+  for (size_t i = 0; i < n; ++i)
+    if (s.nodes[i].type != NodeType::kFree) visit(static_cast<Ino>(i));
+  bool identity = order_.size() == n;
+  for (size_t i = 0; identity && i < n; ++i) identity = order_[i] == i;
+  if (identity) return;
+
+  nodes_.resize(order_.size());
+  for (size_t k = 0; k < order_.size(); ++k) {
+    nodes_[k] = s.nodes[order_[k]];
+    const Ino p = nodes_[k].parent;
+    nodes_[k].parent = p < n && label_[p] != kNoIno ? label_[p] : static_cast<Ino>(k);
+  }
+  dirents_.clear();
+  for (uint64_t d : s.dirents)
+    dirents_.push_back(tree::dirent_key(label_[tree::dirent_dir(d)], tree::dirent_name(d), label_[tree::dirent_ino(d)]));
+  std::sort(dirents_.begin(), dirents_.end());
+  for (auto* refs : {&s.regs, &s.fixed})
+    for (model::FileRef& r : *refs)
+      if (!r.empty() && r.ino < n) r.ino = label_[r.ino];
+  s.nodes.swap(nodes_);
+  s.dirents.swap(dirents_);
+}
+
+}  // namespace nfz::oracles::lin
