@@ -50,7 +50,7 @@ namespace nfz::oracles {
 
 // What the `linearizable` oracle reports for one run. checks: 1 when the history was
 // judged (linearizable, not linearizable, or unknown), 0 when it could not be (an unknown
-// target, FUSE error injection). An unknown is a check, never a violation: counted here.
+// target, a fuse:* target, FUSE error injection). An unknown is a check, never a violation: counted here.
 struct LinearizableResult : OracleResult {
   uint64_t unknowns = 0;
   std::string unknown_reason;  // the last unknown's: which budget ran out
