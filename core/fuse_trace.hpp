@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,5 +50,11 @@ struct FuseTrace {
 std::string_view fuse_op_name(FuseOp op);
 // "LOOKUP" -> FuseOp::kLookup; kOther for an unknown name.
 FuseOp fuse_op_by_name(std::string_view name);
+
+// A trace as JSON lines (docs/FORMAT.md, "FUSE trace"): a header line with the caching
+// mode, then one line per request. A finding of a FUSE oracle carries its trace so.
+void write_fuse_trace(std::ostream& out, const FuseTrace& trace);
+// The reverse; none when `text` is not such a trace.
+std::optional<FuseTrace> read_fuse_trace(std::string_view text);
 
 }  // namespace nfz

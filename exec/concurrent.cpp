@@ -209,11 +209,13 @@ int run_concurrent(const Program& program, const SandboxEnv& env, const Concurre
   }
   std::vector<std::pair<int, const std::vector<Op>*>> lists;
   for (size_t t = 0; t < program.threads.size(); ++t) lists.emplace_back(static_cast<int>(t), &program.threads[t]);
-  shared.release();  // a setup worker may be stuck in it
+  shared.reset();  // every setup worker came back (else kRunHung above)
   make_shared(static_cast<int>(lists.size()));
   if (!ring_error.empty()) return kRunNoUring;
   if (!run_phase(phase, lists, ring_error)) return kRunHung;
   if (!ring_error.empty()) return kRunNoUring;
+  shared.reset();
+  fds->close_plain();  // everyone is back: nothing of the run holds the target now
   return kRunOk;
 }
 
@@ -225,8 +227,13 @@ ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const Concur
   watchdog.progress = [&buffer] { return buffer.progress(); };
   // Past the child's own deadline handling, and past the longest sleep an op may ask for.
   watchdog.stall_ns = 2 * options.op_deadline_ns + int64_t{kMaxSleepMicros} * 1000 + 1'000'000'000;
-  run.status = sandbox.run([&](const SandboxEnv& env) { return run_concurrent(program, env, options, buffer); },
-                           watchdog);
+  run.status = sandbox.run(
+      [&](const SandboxEnv& env) {
+        int code = run_concurrent(program, env, options, buffer);
+        if (options.after_run) options.after_run(env, code);
+        return code;
+      },
+      watchdog);
   run.code = run.status.stalled ? kRunHung : run.status.exit_code;
   run.history = buffer.collect(program, sandbox.target().name);
   return run;

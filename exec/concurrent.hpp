@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/program.hpp"
@@ -26,6 +27,11 @@ enum class RingMode : uint8_t { kPerThread, kShared };
 struct ConcurrentOptions {
   int64_t op_deadline_ns = 2'000'000'000;
   RingMode ring = RingMode::kPerThread;
+  // Runs in the sandbox child after the program, still chrooted in the target, with the
+  // run's kRun* code: what an oracle must look at before the instance goes (the FUSE
+  // observer's trace, RESOLVE_CACHED probes). After kRunOk every fd the run opened is
+  // closed and its rings are gone, so the target is quiescent.
+  std::function<void(const SandboxEnv&, int code)> after_run;
 };
 
 // Result codes of a concurrent run in the sandbox child.

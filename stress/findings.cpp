@@ -20,7 +20,8 @@ std::string signature_of(const std::string& title) {
 }
 
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
-                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why) {
+                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why,
+                          const FuseTrace* fuse) {
   namespace fs = std::filesystem;
   fs::path folder = fs::path(dir) / signature_of(violation.title);
   std::error_code ec;
@@ -41,6 +42,10 @@ std::string write_finding(const std::string& dir, const oracles::Violation& viol
   if (twin) {
     std::ofstream t(folder / "twin.jsonl");
     write_history(t, *twin);
+  }
+  if (fuse) {
+    std::ofstream f(folder / "fuse_trace.jsonl");
+    write_fuse_trace(f, *fuse);
   }
   std::ofstream msg(folder / "message.txt");
   msg << violation.title << "\n\n" << violation.detail << "\n\nrun it again: " << replay << "\n";

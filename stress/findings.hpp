@@ -1,12 +1,14 @@
 // A finding on disk: <dir>/<signature>/ with the program (program.nfz), its history
 // (history.jsonl), the oracle's message (message.txt) and, for issue.equivalent, the
-// twin's history (twin.jsonl). The signature is the violation's title made a folder
+// twin's history (twin.jsonl), for the FUSE oracles the observer's request trace
+// (fuse_trace.jsonl). The signature is the violation's title made a folder
 // name; minimization, C reproducers and the kernel log excerpt (a later issue) add files
 // to the same folder.
 #pragma once
 
 #include <string>
 
+#include "core/fuse_trace.hpp"
 #include "core/history.hpp"
 #include "oracles/violation.hpp"
 
@@ -25,6 +27,7 @@ std::string signature_of(const std::string& title);
 
 // Writes the finding; returns its folder, or "" and `why` when it could not be written.
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
-                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why);
+                          const History& history, const History* twin, const FindingOrigin& origin, std::string& why,
+                          const FuseTrace* fuse = nullptr);
 
 }  // namespace nfz::stress

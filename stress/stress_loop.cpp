@@ -11,11 +11,14 @@
 #include "exec/history_buffer.hpp"
 #include "exec/memory_cgroup.hpp"
 #include "exec/sandbox.hpp"
+#include "oracles/nonblock/nonblock.hpp"
 #include "stress/findings.hpp"
 #include "stress/issue_equivalent.hpp"
 #include "stress/kernel_log.hpp"
 #include "stress/oracle.hpp"
+#include "stress/run_extras.hpp"
 #include "stress/stop_signal.hpp"
+#include "stress/tracing.hpp"
 
 namespace nfz::stress {
 namespace {
@@ -30,27 +33,53 @@ struct ActiveOracle {
 std::vector<ActiveOracle> choose_oracles(const StressOptions& options, StressSummary& summary, std::string& why) {
   summary.oracles.clear();
   summary.oracles.reserve(oracle_table().size());
+  std::vector<std::string_view> asked_names;
   for (const std::string& name : options.oracles)
-    if (!find_oracle(name)) {
-      why = "unknown oracle '" + name + "'";
-      return {};
+    for (std::string_view one : expand_oracle_group(name)) {
+      if (!find_oracle(one)) {
+        why = "unknown oracle '" + name + "' (known: fuse, nonblock, or one name the summary lists)";
+        return {};
+      }
+      asked_names.push_back(one);
     }
   std::vector<ActiveOracle> active;
   for (const Oracle& o : oracle_table()) {
     OracleStats& s = summary.oracles.emplace_back();
     s.name = std::string(o.name);
-    bool asked = options.oracles.empty() ? o.default_on
-                                         : std::find(options.oracles.begin(), options.oracles.end(), o.name) !=
-                                               options.oracles.end();
+    bool asked = options.oracles.empty()
+                     ? o.default_on
+                     : std::find(asked_names.begin(), asked_names.end(), o.name) != asked_names.end();
     if (!asked) continue;
     s.enabled = true;
-    s.skipped = o.skipped ? o.skipped() : std::string();
+    s.skipped = o.skipped ? o.skipped(options.targets) : std::string();
     if (s.skipped.empty() && !o.check) s.skipped = "no check function";
   }
   for (size_t i = 0; i < oracle_table().size(); ++i)
     if (summary.oracles[i].enabled && summary.oracles[i].skipped.empty())
       active.push_back({&oracle_table()[i], &summary.oracles[i]});
   return active;
+}
+
+bool needs(const std::vector<ActiveOracle>& oracles, Needs what) {
+  for (const ActiveOracle& a : oracles)
+    if (std::find(a.oracle->needs.begin(), a.oracle->needs.end(), what) != a.oracle->needs.end()) return true;
+  return false;
+}
+
+// What the active oracles want gathered in the child of a run on `target`.
+ExtrasWanted extras_for(const std::vector<ActiveOracle>& oracles, const TargetSpec& target) {
+  ExtrasWanted w;
+  bool fuse = target.kind == TargetKind::kFuse;
+  w.fuse_trace = fuse && needs(oracles, Needs::kFuseTrace);
+  w.fuse_quiescent = fuse && needs(oracles, Needs::kFuseQuiescent);
+  w.cached_probes = target_gets_cached_probes(target.kind) && needs(oracles, Needs::kCachedProbes);
+  return w;
+}
+
+void count_by_kind(const History& history, StressSummary& summary) {
+  oracles::CompletionCounts counts = oracles::count_completions(history);
+  for (size_t k = 0; k < counts.by_kind.size(); ++k)
+    for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
 }
 
 void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
@@ -78,6 +107,10 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   std::string why;
   std::vector<ActiveOracle> oracles = choose_oracles(options, summary, why);
   if (!why.empty()) return fail(why);
+  kernel::SleepTracer tracer;
+  if (needs(oracles, Needs::kSleeps)) summary.tracing = start_tracing(tracer);  // before any thread exists
+  ExtrasChannel channel;
+  if (std::string e = channel.open(); !e.empty()) return fail(e);
   install_stop_handlers();
 
   KernelLog kernel_log;
@@ -127,7 +160,15 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     bool shared = options.shared_ring_every > 0 && n % static_cast<uint64_t>(options.shared_ring_every) ==
                                                        static_cast<uint64_t>(options.shared_ring_every - 1);
     run_options.ring = shared ? RingMode::kShared : RingMode::kPerThread;
+    ExtrasWanted wanted = extras_for(oracles, sandbox.target());
+    if (wanted.fuse_trace || wanted.cached_probes)
+      run_options.after_run = [&](const SandboxEnv& env, int code) {
+        channel.send(gather_extras(env, code, buffer.collect(program, sandbox.target().name), wanted));
+      };
+    channel.clear();
     ConcurrentRun run = run_program(sandbox, program, run_options, buffer);
+    RunExtras extras = channel.receive();
+    run_options.after_run = nullptr;  // not for the twin
     if (run.code == kExitEnvironment && !run.status.stalled) return fail(sandbox.target().name + ": a run failed to start (see above)");
     if (run.code == kRunNoUring) return fail("io_uring unavailable");
     (shared ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
@@ -136,6 +177,11 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer));
       ++summary.twins;
     }
+    kernel::SleepTracer::Samples samples;  // the twin's, from other threads, are never matched
+    if (tracer.active()) {
+      samples = tracer.collect();
+      oracles::reclassify_completions(run.history, samples.punts);
+    }
     if (run.status.abandoned) {
       ++summary.abandoned_runs;
       if (std::string e = sandbox.rebuild(); !e.empty()) return fail(sandbox.target().name + ": rebuild after a hang: " + e);
@@ -143,16 +189,23 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     ++summary.programs;
     summary.ops += run.history.events.size();
     for (const Event& e : run.history.events) ++summary.completions[static_cast<int>(e.how)];
+    count_by_kind(run.history, summary);
 
     RunRecord record{program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
                      kernel_log.is_open() ? &kernel_log : nullptr};
+    record.fuse = extras.fuse ? &*extras.fuse : nullptr;
+    record.fuse_quiescent = extras.fuse_quiescent;
+    record.sleeps = tracer.active() ? &samples.sleeps : nullptr;
+    record.cached_complete = extras.cached_complete ? &*extras.cached_complete : nullptr;
+    record.op_deadline_ns = options.op_deadline_ns;
     for (ActiveOracle& a : oracles) {
       oracles::OracleResult r = a.oracle->check(record);
       a.stats->checks += r.checks;
       a.stats->violations += r.violations.size();
       for (const auto& v : r.violations) {
         FindingOrigin origin{options.seed, n, sandbox.target().name, shared};
-        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin, origin, why);
+        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin, origin, why,
+                                           record.fuse);
         summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
       }
     }

@@ -22,6 +22,25 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+std::string kind_name(size_t kind) {
+  Op op;
+  op.kind = static_cast<OpKind>(kind);
+  return std::string(op_name(op));
+}
+
+// "open inline 812 punted 96; statx punted 301": io_uring ops only.
+std::string uring_by_kind(const StressSummary& s) {
+  std::string text;
+  for (size_t k = 0; k < s.completions_by_kind.size(); ++k) {
+    const auto& c = s.completions_by_kind[k];
+    if (!c[1] && !c[2] && !c[3]) continue;
+    text += (text.empty() ? "" : "; ") + kind_name(k);
+    for (int i = 1; i < 4; ++i)
+      if (c[i]) text += std::string(" ") + kCompletionNames[i] + " " + std::to_string(c[i]);
+  }
+  return text.empty() ? "none" : text;
+}
+
 }  // namespace
 
 void print_summary(std::ostream& out, const StressSummary& s) {
@@ -34,6 +53,8 @@ void print_summary(std::ostream& out, const StressSummary& s) {
   out << "  ops       " << s.ops << "  (" << fixed(s.ops / secs, 0) << "/s)  ";
   for (int i = 0; i < 5; ++i)
     if (s.completions[i]) out << kCompletionNames[i] << " " << s.completions[i] << "  ";
+  out << "\n  io_uring by op: " << uring_by_kind(s);
+  out << "\n  sleep tracing: " << s.tracing;
   out << "\n  memory pressure: " << s.memory_pressure;
   if (s.abandoned_runs) out << "; " << s.abandoned_runs << " runs abandoned (hung in the kernel)";
   out << "\n  oracles:\n";
@@ -74,6 +95,15 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
   json completions;
   for (int i = 0; i < 5; ++i) completions[kCompletionNames[i]] = s.completions[i];
   j["completions"] = completions;
+  json by_kind = json::object();
+  for (size_t k = 0; k < s.completions_by_kind.size(); ++k) {
+    json c;
+    uint64_t total = 0;
+    for (int i = 0; i < 5; ++i) c[kCompletionNames[i]] = s.completions_by_kind[k][i], total += s.completions_by_kind[k][i];
+    if (total) by_kind[kind_name(k)] = c;
+  }
+  j["completions_by_kind"] = by_kind;
+  j["sleep_tracing"] = s.tracing;
   j["abandoned_runs"] = s.abandoned_runs;
   j["memory_pressure"] = s.memory_pressure;
   json oracles = json::array();

@@ -25,6 +25,8 @@ struct NonblockInputs {
   const History& history;
   const FuseTrace* fuse = nullptr;
   const std::vector<SleepSample>* sleeps = nullptr;
+  // The executor's per-op deadline: an op it interrupted there is not judged (0: none).
+  int64_t deadline_ns = 0;
 };
 
 struct NonblockResult : OracleResult {

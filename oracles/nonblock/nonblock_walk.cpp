@@ -45,6 +45,22 @@ bool slept_in_walk(const SleepSample& s) {
   return false;
 }
 
+// A linked request whose predecessor failed is cancelled before it runs (io_uring's
+// chain break: -ECANCELED): it made no walk to judge.
+bool cancelled_by_chain(const History& h, const Event& e) {
+  return e.result == -ECANCELED && e.index > 0 &&
+         h.ops[e.thread + 1][e.index - 1].issue.link;
+}
+
+// The harness interrupted the op at its deadline: a FIFO open waits for a peer after the
+// walk (fifo_open()), and the signal or cancel that ends it answers -EINTR, -ECANCELED or
+// io-wq's raw -ERESTARTSYS. Not the walk's answer either.
+bool interrupted_at_deadline(const Event& e, int64_t deadline_ns) {
+  constexpr int kErestartSys = 512;  // include/linux/errno.h
+  bool interrupt_errno = e.result == -EINTR || e.result == -ECANCELED || e.result == -kErestartSys;
+  return interrupt_errno && deadline_ns > 0 && e.return_ns - e.call_ns >= deadline_ns;
+}
+
 }  // namespace
 
 NonblockResult check_nonblock_walk(const NonblockInputs& in) {
@@ -52,7 +68,9 @@ NonblockResult check_nonblock_walk(const NonblockInputs& in) {
   const History& h = in.history;
   for (const Event& e : h.events) {
     const Op& op = h.op_of(e);
-    if (!is_cached_open(op) || !e.returned()) continue;
+    if (!is_cached_open(op) || !e.returned() || cancelled_by_chain(h, e) ||
+        interrupted_at_deadline(e, in.deadline_ns))
+      continue;
     ++result.checks;
     std::string what = "openat2(RESOLVE_CACHED)";
     if (!walk_decidable(e.result))

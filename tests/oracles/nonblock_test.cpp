@@ -100,6 +100,29 @@ TEST(NonblockWalk, IgnoresOpensWithoutResolveCached) {
   EXPECT_TRUE(r.violations.empty());
 }
 
+TEST(NonblockWalk, AChainCancelledRequestMadeNoWalkToJudge) {
+  // The mkdir fails, so io_uring cancels the linked open: -ECANCELED is not the walk's.
+  History h = history({op("mkdir(\"d\", 0755) [uring link]"), op("openat2(\"d\", O_RDONLY, 0, RESOLVE_CACHED) [uring]")},
+                      {-EEXIST, -ECANCELED});
+  auto r = check_nonblock_walk({h});
+  EXPECT_EQ(r.checks, 0u);
+  EXPECT_TRUE(r.violations.empty());
+  // Without the link the same -ECANCELED did not come from a chain: it is judged.
+  History unlinked = history({op("mkdir(\"d\", 0755) [uring]"), op("openat2(\"d\", O_RDONLY, 0, RESOLVE_CACHED) [uring]")},
+                             {-EEXIST, -ECANCELED});
+  EXPECT_EQ(check_nonblock_walk({unlinked}).violations.size(), 1u);
+}
+
+TEST(NonblockWalk, AnOpenInterruptedAtItsDeadlineIsNotJudgedButAnEarlyEintrIs) {
+  // A FIFO open waits for a peer after the walk; the executor interrupts it at 5 ns here.
+  History h = history({op("openat2(\"p\", O_RDONLY, 0, RESOLVE_CACHED)")}, {-EINTR});
+  EXPECT_TRUE(check_nonblock_walk({h, nullptr, nullptr, 5}).violations.empty());
+  // An -EINTR well before the deadline came from somewhere in the kernel: judged.
+  auto r = check_nonblock_walk({h, nullptr, nullptr, 1'000'000});
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_EQ(r.violations[0].title, "nonblock.walk: openat2(RESOLVE_CACHED) returned EINTR");
+}
+
 // ---- nonblock.issue -----------------------------------------------------------------
 
 TEST(NonblockIssue, FlagsAnInlineOpenWhoseSubmitterSlept) {

@@ -42,6 +42,64 @@ TEST(StressLoop, AShortRunIsCleanAndItsSummaryNamesEveryOracle) {
   std::filesystem::remove_all(o.findings_dir);
 }
 
+nlohmann::json summary_json(const StressSummary& summary) {
+  std::ostringstream json;
+  write_summary_json(json, summary);
+  return nlohmann::json::parse(json.str());
+}
+
+const nlohmann::json& oracle_entry(const nlohmann::json& j, const std::string& name) {
+  for (const auto& o : j["oracles"])
+    if (o["name"] == name) return o;
+  throw std::runtime_error("no oracle " + name);
+}
+
+// Runs `o`, expects a clean run, removes its findings folder and returns the JSON summary.
+nlohmann::json run_clean(const StressOptions& o) {
+  std::ostringstream progress;
+  StressSummary summary;
+  EXPECT_EQ(run_stress(o, progress, summary), 0) << summary.stopped_by;
+  std::filesystem::remove_all(o.findings_dir);
+  return summary_json(summary);
+}
+
+StressOptions short_run(const char* target, const char* oracle_group, uint64_t programs) {
+  StressOptions o;
+  o.targets = {*parse_target(target)};
+  o.threads = 3;
+  o.max_programs = programs;
+  o.seed = 7;
+  o.oracles = {oracle_group};
+  o.progress = false;
+  o.findings_dir = "/var/tmp/nameifuzz-test-findings-" + std::to_string(getpid());
+  return o;
+}
+
+TEST(StressLoop, FuseOraclesJudgeEveryRunOfTheObserverTarget) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces and FUSE";
+  auto j = run_clean(short_run("fuse:strict", "fuse", 8));
+  for (const char* name : {"lookup.single", "lookup.balance", "negative.fresh"})
+    EXPECT_GT(oracle_entry(j, name).value("checks", 0), 0) << name << ": " << oracle_entry(j, name).dump();
+  EXPECT_EQ(oracle_entry(j, "kernel.health")["skipped"], "not enabled (--oracles)");
+}
+
+TEST(StressLoop, FuseOraclesAreSkippedWithAReasonOnOtherTargets) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
+  auto j = run_clean(short_run("tmpfs", "fuse", 2));
+  EXPECT_NE(oracle_entry(j, "lookup.single").value("skipped", "").find("no fuse:* target"), std::string::npos);
+}
+
+TEST(StressLoop, NonblockGroupCountsInlineAndPuntedPerOpKind) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces and tracefs";
+  auto j = run_clean(short_run("tmpfs", "nonblock", 20));
+  EXPECT_GT(oracle_entry(j, "nonblock.walk").value("checks", 0), 0);
+  EXPECT_GT(oracle_entry(j, "nonblock.issue").value("checks", 0), 0);
+  EXPECT_TRUE(oracle_entry(j, "cached.complete").contains("checks"));
+  const auto& open = j["completions_by_kind"]["open"];
+  EXPECT_GT(open["inline"].get<uint64_t>() + open["punted"].get<uint64_t>(), 0u) << open.dump();
+  EXPECT_TRUE(j["sleep_tracing"] == "on" || j["sleep_tracing"].get<std::string>().starts_with("skipped: "));
+}
+
 TEST(StressLoop, UnknownOracleIsAnEnvironmentError) {
   StressOptions o;
   o.targets = {*parse_target("tmpfs")};

@@ -157,15 +157,35 @@ TEST(KernelHealth, UnexplainedHangIsAViolationAFifoWaitIsNot) {
 
 TEST(OracleTable, EveryOracleHasANameAndTheDefaultsCanRun) {
   std::set<std::string_view> names;
+  const std::vector<TargetSpec> every = {*parse_target("tmpfs"), *parse_target("fuse:strict")};
   for (const Oracle& o : oracle_table()) {
     EXPECT_FALSE(o.name.empty());
     EXPECT_TRUE(names.insert(o.name).second) << o.name;
     EXPECT_TRUE(o.skipped) << o.name;
-    if (o.skipped().empty()) EXPECT_TRUE(o.check) << o.name << " runs but has no check";
+    if (o.skipped(every).empty()) EXPECT_TRUE(o.check) << o.name << " runs but has no check";
   }
   EXPECT_TRUE(find_oracle("kernel.health"));
   EXPECT_TRUE(find_oracle("issue.equivalent"));
   EXPECT_TRUE(find_oracle("linearizable"));
+}
+
+TEST(OracleTable, TargetOracleIsSkippedWithItsReasonWhereItCannotJudge) {
+  const std::vector<TargetSpec> tmpfs = {*parse_target("tmpfs")};
+  const std::vector<TargetSpec> fuse = {*parse_target("fuse:churn")};
+  EXPECT_NE(find_oracle("lookup.single")->skipped(tmpfs), "");
+  EXPECT_EQ(find_oracle("lookup.single")->skipped(fuse), "");
+  EXPECT_NE(find_oracle("cached.complete")->skipped(fuse), "");
+  EXPECT_EQ(find_oracle("cached.complete")->skipped(tmpfs), "");
+}
+
+TEST(OracleTable, GroupsNameTheirOracles) {
+  auto nonblock = expand_oracle_group("nonblock");
+  EXPECT_EQ(nonblock, (std::vector<std::string_view>{"nonblock.walk", "nonblock.issue", "cached.complete"}));
+  auto fuse = expand_oracle_group("fuse");
+  EXPECT_EQ(fuse, (std::vector<std::string_view>{"lookup.single", "lookup.balance", "negative.fresh"}));
+  for (auto name : nonblock) EXPECT_TRUE(find_oracle(name)) << name;
+  for (auto name : fuse) EXPECT_TRUE(find_oracle(name)) << name;
+  EXPECT_EQ(expand_oracle_group("kernel.health"), (std::vector<std::string_view>{"kernel.health"}));
 }
 
 }  // namespace
