@@ -66,6 +66,9 @@ int run(const po::variables_map& vm) {
   std::cout << file << ": " << text;
   if (check.cancelled > 0)
     std::cout << "  " << check.cancelled << " io_uring chain ops expected cancelled (-ECANCELED)\n";
+  if (check.stale_reads > 0)
+    std::cout << "  " << check.stale_reads
+              << " io_uring chain ops read a register as it was before their chain (outcome taken as observed)\n";
   std::cout << "  profile " << model::profile_name(check.profile) << "\n";
   if (vm.count("html")) {
     if (int rc = write_html(vm["html"].as<std::string>(), file, history, check, text); rc != kExitOk) return rc;

@@ -7,11 +7,10 @@
 #include <chrono>
 
 #include "core/flags.hpp"
-#include "exec/uring_backend.hpp"
-#include "model/lookup/sequential_check.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/report.hpp"
+#include "oracles/linearizability/uring_chains.hpp"
 
 namespace nfz::oracles::lin {
 namespace {
@@ -19,72 +18,70 @@ namespace {
 using model::LookupModel;
 using model::Profile;
 
-// LookupModel as the search sees it, plus io_uring's cancellation of a broken linked chain
-// (lookup_model.hpp leaves it to the checker): an op that input.ops points at a copy in
-// `cancelled` never ran, so its one outcome is -ECANCELED with the state unchanged, but
-// for a plain close, whose fd the executor takes out of its register when it prepares
+// LookupModel as the search sees it, plus io_uring's linked chains (uring_chains.hpp),
+// which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
+// `chain_ops` have one outcome, `chain_results`' entry, with the state unchanged but for a
+// cancelled plain close, whose fd the executor takes out of its register when it prepares
 // the chain (exec/uring_backend.cpp; model/lookup/sequential_check.cpp does the same).
 // Telling the copies apart by address keeps the step free of lookups. Every state it gives
 // is numbered canonically (canonical_state.hpp), so that the search's memo merges states
 // that differ only in inode numbers.
 class RunModel {
  public:
-  RunModel(const LookupModel& model, const std::vector<Op>& cancelled) : model_(model), cancelled_(cancelled) {}
+  RunModel(const LookupModel& model, const LookupCheck& check)
+      : model_(model), chain_ops_(check.chain_ops), chain_results_(check.chain_results) {}
 
   model::State initial() const { return model_.initial(); }
 
   void step(const model::State& s, const Op& op, std::vector<model::Transition>& out) const {
-    if (!is_cancelled(op)) {
+    const size_t chained = chain_index(op);
+    if (chained == kNotChained) {
       model_.step(s, op, out);
       for (model::Transition& t : out) canonical_.apply(t.next);
       return;
     }
     out.clear();
-    out.push_back({-ECANCELED, s});
-    if (op.kind == OpKind::kClose && !op.issue.fixed && op.fd >= 0) out.back().next.regs[op.fd] = {};
+    out.push_back({chain_results_[chained], s});
+    if (chain_results_[chained] == -ECANCELED && op.kind == OpKind::kClose && !op.issue.fixed && op.fd >= 0)
+      out.back().next.regs[op.fd] = {};
   }
 
  private:
-  bool is_cancelled(const Op& op) const {
-    return !cancelled_.empty() && &op >= cancelled_.data() && &op < cancelled_.data() + cancelled_.size();
+  static constexpr size_t kNotChained = ~size_t{0};
+
+  size_t chain_index(const Op& op) const {
+    if (chain_ops_.empty() || &op < chain_ops_.data() || &op >= chain_ops_.data() + chain_ops_.size())
+      return kNotChained;
+    return static_cast<size_t>(&op - chain_ops_.data());
   }
 
   const LookupModel& model_;
-  const std::vector<Op>& cancelled_;
+  const std::vector<Op>& chain_ops_;
+  const std::vector<int32_t>& chain_results_;
   mutable CanonicalNumbering canonical_;  // scratch buffers only
 };
 
-// The ops io_uring cancels: linked (model::linked_to_previous, chains cut every
-// kMaxChain ops as the executor cuts them) after an op that broke the chain
-// (model::uring_breaks_chain) or was itself cancelled. Points their CheckOps at copies.
-void mark_cancelled_chain_ops(const History& history, LookupCheck& out) {
-  constexpr uint32_t kNone = ~uint32_t{0};
-  std::vector<std::vector<uint32_t>> check_op(history.ops.size());  // per lane and index
-  for (size_t t = 0; t < history.ops.size(); ++t) check_op[t].assign(history.ops[t].size(), kNone);
-  for (uint32_t i = 0; i < out.input.ops.size(); ++i)
-    check_op[static_cast<size_t>(out.input.ops[i].thread) + 1][out.input.ops[i].index] = i;
-  std::vector<uint32_t> which;
-  for (size_t lane = 0; lane < history.ops.size(); ++lane) {
-    const auto& ops = history.ops[lane];
-    bool prev_cancelled = false;
-    for (uint32_t k = 1; k < ops.size(); ++k) {
-      const uint32_t i = check_op[lane][k], prev = check_op[lane][k - 1];
-      bool cancel = i != kNone && prev != kNone && model::linked_to_previous(ops, k, kMaxChain);
-      if (cancel && !prev_cancelled) {
-        const CheckOp& p = out.input.ops[prev];
-        cancel = model::uring_breaks_chain(ops[k - 1], p.hung ? model::kBlocks : p.result);
-      }
-      if (cancel) which.push_back(i);
-      prev_cancelled = cancel;
-    }
+// Points the CheckOps of the chain ops at copies with their fixed outcome. Returns "" or,
+// for an op through a stale register that changes the namespace, why the model cannot
+// judge the history.
+std::string apply_chain_marks(const History& history, LookupCheck& out) {
+  const ChainMarks marks = mark_chain_ops(history, out.input);
+  out.cancelled = marks.cancelled;
+  out.stale_reads = marks.stale_reads;
+  out.chain_ops.clear();
+  out.chain_results.clear();
+  out.chain_ops.reserve(marks.ops.size());  // no reallocation: the CheckOps point into it
+  for (const ChainOp& m : marks.ops) {
+    CheckOp& c = out.input.ops[m.check_op];
+    out.chain_ops.push_back(*c.op);
+    out.chain_results.push_back(m.role == ChainRole::kCancelled ? -ECANCELED : c.result);
+    c.op = &out.chain_ops.back();
   }
-  out.cancelled_ops.clear();
-  out.cancelled_ops.reserve(which.size());  // no reallocation: the CheckOps point into it
-  for (uint32_t i : which) {
-    out.cancelled_ops.push_back(*out.input.ops[i].op);
-    out.input.ops[i].op = &out.cancelled_ops.back();
-  }
-  out.cancelled = which.size();
+  if (marks.beyond.empty()) return "";
+  const CheckOp& c = out.input.ops[marks.beyond.front()];
+  return op_label(c) + " " + print_op(*c.op) +
+         " goes through a register an earlier op of its io_uring chain sets: it uses the file from before "
+         "the chain, which the model cannot follow";
 }
 
 std::optional<Profile> profile_of_directory(const std::string& path) {
@@ -135,9 +132,14 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   }
   out.profile = *p;
   if (std::string why = make_check_input(history, out.input, bad_event); !why.empty()) return why;
-  mark_cancelled_chain_ops(history, out);
+  if (std::string beyond = apply_chain_marks(history, out); !beyond.empty()) {
+    out.result = CheckResult{};
+    out.result.verdict = Verdict::kUnknown;
+    out.result.reason = beyond;
+    return "";
+  }
   const LookupModel model(*p, model::Mode::kConcurrent);
-  const RunModel run_model(model, out.cancelled_ops);
+  const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();
   out.result = check_linearizable(run_model, out.input, budget);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -21,9 +21,13 @@ struct LookupCheck {
   CheckResult result;
   double seconds = 0;
   model::Profile profile = model::Profile::kTmpfs;
-  size_t cancelled = 0;  // io_uring chain ops the check expects -ECANCELED from (never run)
-  // Copies of the cancelled ops: input.ops[i].op points here for them (lookup_check.cpp).
-  std::vector<Op> cancelled_ops;
+  // io_uring chain ops (uring_chains.hpp): expected cancelled (-ECANCELED, never run), and
+  // reads through a register as it was before their chain (outcome taken as observed).
+  size_t cancelled = 0, stale_reads = 0;
+  // Copies of those ops: input.ops[i].op points here for them (lookup_check.cpp), with
+  // what each one's step gives.
+  std::vector<Op> chain_ops;
+  std::vector<int32_t> chain_results;
 };
 
 // Profiles the lookup model knows ("tmpfs", ...).

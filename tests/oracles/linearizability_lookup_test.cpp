@@ -91,6 +91,18 @@ const LookupCase kCases[] = {
     {{"an op after a broken chain must not run", {},
       {{0, "open(\"nope\", O_RDONLY) [uring link]", 10, 20, "ENOENT"}, {0, "mkdir(\"x\", 0755) [uring]", 21, 30, "ok"}}},
      Verdict::kIllegal},
+    {{"a chain reads a register as it was before the chain", {"mkdir(\"d\", 0755)", "mknod(\"d/x\", S_IFREG|0644)"},
+      {{0, "f4 = open(\"d\", O_RDONLY|O_DIRECTORY) [uring link]", 10, 20, "ok"},
+       {0, "openat(f4, \"x\", O_RDONLY) [uring]", 10, 20, "EBADF"}}},
+     Verdict::kOk},
+    {{"a chain op after the register was set in an earlier chain reads it", {"mkdir(\"d\", 0755)"},
+      {{0, "f4 = open(\"d\", O_RDONLY|O_DIRECTORY) [uring]", 10, 20, "ok"},
+       {0, "openat(f4, \"x\", O_RDONLY) [uring]", 30, 40, "EBADF"}}},
+     Verdict::kIllegal},
+    {{"a create through a register its chain sets is beyond the model", {"mkdir(\"d\", 0755)"},
+      {{0, "f4 = open(\"d\", O_RDONLY|O_DIRECTORY) [uring link]", 10, 20, "ok"},
+       {0, "openat(f4, \"x\", O_WRONLY|O_CREAT, 0644) [uring]", 10, 20, "EBADF"}}},
+     Verdict::kUnknown},
 };
 
 TEST(LookupCheck, HandWrittenHistoriesOnTheReferenceModel) {

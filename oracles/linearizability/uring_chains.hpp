@@ -1,0 +1,39 @@
+// What io_uring linked chains change in what the model must predict (docs/FORMAT.md,
+// exec/uring_backend.cpp): the model reads an op's registers when the op takes effect,
+// io_uring prepares a whole chain at once.
+//  - cancelled: an op linked after one that broke the chain (model::uring_breaks_chain(),
+//    chains cut every kMaxChain ops as the executor cuts them) never runs: -ECANCELED,
+//    and no change but the executor emptying a plain close's register at preparation.
+//  - stale read: an op that reads a register (an open's dirfd, a plain close) that an
+//    earlier op of its chain sets (a plain open with `fN =`) reads the value from before
+//    the chain. A pure read through it (an open that neither creates, truncates nor keeps
+//    its fd) changes nothing, and neither does such a close (the model's open already let
+//    go of the old file when it overwrote the register): its observed outcome is taken as
+//    it is. Any other op through a stale register (a create in the old directory) is
+//    beyond the model: the check answers unknown.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/history.hpp"
+#include "oracles/linearizability/check_input.hpp"
+
+namespace nfz::oracles::lin {
+
+enum class ChainRole : uint8_t { kCancelled, kStaleRead };
+
+struct ChainOp {
+  uint32_t check_op = 0;  // index in CheckInput::ops
+  ChainRole role = ChainRole::kCancelled;
+};
+
+struct ChainMarks {
+  std::vector<ChainOp> ops;      // in thread, then index order
+  size_t cancelled = 0, stale_reads = 0;
+  std::vector<uint32_t> beyond;  // ops through a stale register that change the namespace
+};
+
+ChainMarks mark_chain_ops(const History& history, const CheckInput& input);
+
+}  // namespace nfz::oracles::lin
