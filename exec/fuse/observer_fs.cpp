@@ -1,6 +1,7 @@
 #include "exec/fuse/observer_fs.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -49,8 +50,8 @@ Recorder::Recorder(fuse_req_t req, FuseOp op, uint64_t parent, const char* name)
   if (rule.latency_max_us > 0) {
     uint32_t span = rule.latency_max_us - rule.latency_min_us + 1;
     uint64_t us = rule.latency_min_us + h % span;
-    timespec ts{static_cast<time_t>(us / 1'000'000), static_cast<long>(us % 1'000'000 * 1000)};
-    nanosleep(&ts, nullptr);
+    std::unique_lock lock(state_.stop_mu);
+    state_.stop_cv.wait_for(lock, std::chrono::microseconds(us), [this] { return state_.stopping; });
   }
   if (rule.error && (mix(h) % 1000) < rule.error_permille) injected_ = rule.error;
 }
@@ -96,6 +97,7 @@ ObserverFs::~ObserverFs() { unmount(); }
 
 std::string ObserverFs::mount(const std::string& mountpoint, const ObserverOptions& options) {
   state_->options = options;
+  state_->stopping = false;
   state_->trace.caching = options.caching;
   // We mount ourselves (as root, no fusermount3) and hand libfuse the open device as
   // "/dev/fd/N", its convention for "already mounted on this fd".
@@ -131,6 +133,11 @@ std::string ObserverFs::mount(const std::string& mountpoint, const ObserverOptio
 
 void ObserverFs::unmount() {
   if (!state_->session) return;
+  {
+    std::lock_guard lock(state_->stop_mu);
+    state_->stopping = true;
+  }
+  state_->stop_cv.notify_all();
   fuse_session_exit(state_->session);
   // Unmounting aborts the connection: the loop's reads fail with ENODEV and it returns.
   umount2(mountpoint_.c_str(), MNT_DETACH);

@@ -4,6 +4,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,11 @@ struct ObserverFs::State {
   std::map<std::pair<int, std::string>, uint64_t> occurrences;  // (op, name) -> requests so far
   fuse_session* session = nullptr;
   std::thread loop;
+  // Injected latency waits on this, so that unmounting need not wait out a long sleep
+  // (a serving thread asleep in a request keeps fuse_session_loop_mt() from returning).
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;  // guarded by stop_mu
 
   double timeout() const { return options.caching == FuseCaching::kStrict ? 365.0 * 86400 : 0.0; }
 };
