@@ -1,5 +1,6 @@
 // nameifuzz stress: the long-running loop (DESIGN §8). Options map one to one onto
 // stress::StressOptions; the loop itself is stress/stress_loop.cpp.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,17 @@ std::vector<std::string> split(const std::string& text) {
     start = comma + 1;
   }
   return out;
+}
+
+// With injected latency on every request and zero timeouts (fuse:churn+latency), a walk
+// through a symlink loop makes a hundred or more round trips (LOOKUP and READLINK per
+// link, and again in ref-walk and LOOKUP_REVAL mode before ELOOP): a quarter second is
+// slow there, not hung.
+int64_t default_deadline_ns(const std::vector<TargetSpec>& targets) {
+  bool latency = std::any_of(targets.begin(), targets.end(), [](const TargetSpec& t) {
+    return t.kind == TargetKind::kFuse && t.fuse.find("latency") != std::string::npos;
+  });
+  return latency ? 5'000'000'000 : 250'000'000;
 }
 
 int stress(const po::variables_map& vm) {
@@ -46,10 +58,11 @@ int stress(const po::variables_map& vm) {
   o.findings_dir = vm["findings"].as<std::string>();
   o.max_ops_per_thread = vm["ops-per-thread"].as<int>();
   if (o.max_ops_per_thread < 1 || o.max_ops_per_thread > 10000) return usage_error("stress", "--ops-per-thread must be 1..10000");
-  o.op_deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
+  o.op_deadline_ns = vm.count("deadline-ms") ? vm["deadline-ms"].as<int64_t>() * 1'000'000 : default_deadline_ns(o.targets);
   o.shared_ring_every = vm["shared-ring-every"].as<int>();
   o.memory_limit_mb = vm["memory-limit-mb"].as<uint32_t>();
   o.progress = !vm.count("quiet");
+  o.keep_going = vm.count("keep-going") > 0;
   std::ofstream json;
   if (vm.count("json")) {
     json.open(vm["json"].as<std::string>());
@@ -80,10 +93,11 @@ Command stress_command() {
                 ("json", po::value<std::string>(), "write the summary as JSON to this file")
                 ("findings", po::value<std::string>()->default_value("findings"), "folder for findings (<signature>/program.nfz, history.jsonl, message.txt)")
                 ("ops-per-thread", po::value<int>()->default_value(24), "at most this many ops per thread (and in setup)")
-                ("deadline-ms", po::value<int64_t>()->default_value(250), "an op still running after this is hung (FIFO opens wait for a peer)")
+                ("deadline-ms", po::value<int64_t>(), "an op still running after this is hung (FIFO opens wait for a peer); default 250, 5000 with a fuse:*+latency target")
                 ("shared-ring-every", po::value<int>()->default_value(4), "every Nth program shares one io_uring among its threads (0: never)")
                 ("memory-limit-mb", po::value<uint32_t>()->default_value(0), "run in a memory cgroup with this limit (memory pressure; 0: off)")
-                ("quiet", "no progress line");
+                ("quiet", "no progress line")
+                ("keep-going", "do not stop at a finding: run the whole duration, write each title's first violation, count the rest");
           },
           stress};
 }

@@ -14,6 +14,24 @@ namespace {
 constexpr uint64_t kCancelTag = ~uint64_t{0};
 uint64_t tag_of(int thread, size_t index) { return (static_cast<uint64_t>(thread) << 16) | index; }
 
+// What a completed op leaves behind: statx's identity, an open's fd in its register.
+void apply_result(const Op& op, int res, const struct statx& stx, FdTable& fds, Event& ev) {
+  if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
+  if (res < 0) return;
+  if (op.kind == OpKind::kStatx) {
+    ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    ev.ino = stx.stx_ino;
+  } else if (op.kind == OpKind::kOpen) {
+    if (op.issue.fixed) {
+      fds.put_fixed(op.fd);
+      return;
+    }
+    record_identity(res, ev);
+    if (op.fd == kNoSlot) close(res);
+    else fds.put(op.fd, res);
+  }
+}
+
 }  // namespace
 
 SharedRing::~SharedRing() {
@@ -142,29 +160,12 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
     }
     // An op that returned only because we cancelled it still counts as hung, but what it
     // opened is kept in its register so that nothing leaks.
-    if (!cancelled || slot.return_ns[i] <= op_deadline) {
-      ev.how = slot.inline_[i] ? Completion::kInline : Completion::kPunted;
-      ev.return_ns = slot.return_ns[i];
-    } else {
-      ev.how = Completion::kHung;
-    }
-    int res = slot.res[i];
-    ev.result = res;
-    const Op& op = chain[i];
-    if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
-    if (res < 0) continue;
-    if (op.kind == OpKind::kStatx) {
-      ev.dev = makedev(slot.stx[i].stx_dev_major, slot.stx[i].stx_dev_minor);
-      ev.ino = slot.stx[i].stx_ino;
-    } else if (op.kind == OpKind::kOpen) {
-      if (op.issue.fixed) {
-        fds.put_fixed(op.fd);
-        continue;
-      }
-      record_identity(res, ev);
-      if (op.fd == kNoSlot) close(res);
-      else fds.put(op.fd, res);
-    }
+    bool returned = !cancelled || slot.return_ns[i] <= op_deadline;
+    ev.how = !returned ? Completion::kHung : slot.inline_[i] ? Completion::kInline : Completion::kPunted;
+    ev.result = slot.res[i];
+    apply_result(chain[i], slot.res[i], slot.stx[i], fds, ev);
+    // After the register update: an op called after this return sees the new fd.
+    if (returned) ev.return_ns = monotonic_ns();
   }
 }
 

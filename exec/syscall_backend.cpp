@@ -60,18 +60,18 @@ void run_syscall(const Op& op, FdTable& fds, Event& ev) {
   ev.call_ns = monotonic_ns();
   long r = issue(op, fds, &stx);
   int err = errno;
-  ev.return_ns = monotonic_ns();
   ev.nvcsw = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
   ev.result = r < 0 ? -err : static_cast<int32_t>(r);
-  if (r < 0) return;
-  if (op.kind == OpKind::kStatx) {
+  if (r >= 0 && op.kind == OpKind::kStatx) {
     ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
     ev.ino = stx.stx_ino;
-  } else if (op.kind == OpKind::kOpen) {
+  } else if (r >= 0 && op.kind == OpKind::kOpen) {
     record_identity(static_cast<int>(r), ev);
     if (op.fd == kNoSlot) close(static_cast<int>(r));
     else fds.put(op.fd, static_cast<int>(r));
   }
+  // After the register update: an op called after this return sees the new fd.
+  ev.return_ns = monotonic_ns();
 }
 
 }  // namespace nfz

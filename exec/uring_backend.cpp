@@ -158,11 +158,13 @@ void UringRing::reap(std::span<const Op> chain, FdTable& fds, std::span<Event> e
     Event& ev = events[tag];
     // After a cancel the op still counts as hung (it returned only because we cancelled
     // it), but what it opened is kept in its register so that nothing leaks.
+    finish(chain[tag], tag, res, fds, ev);
+    // Stamped after finish(): an open's return covers its register update, so that an op
+    // of another thread called after it sees the new fd (the History's real-time order).
     if (!cancelled) {
       ev.how = inline_window ? Completion::kInline : Completion::kPunted;
       ev.return_ns = monotonic_ns();
     }
-    finish(chain[tag], tag, res, fds, ev);
     --pending;
   }
   for (Event& ev : events)

@@ -17,9 +17,13 @@ struct Violation {
 struct OracleResult {
   uint64_t checks = 0;
   std::vector<Violation> violations;
+  uint64_t unknown = 0;     // checks that ran out of budget: neither kept nor broken
+  uint64_t not_judged = 0;  // runs the oracle had to leave alone (its reason in the docs)
 
   void merge(OracleResult&& other) {
     checks += other.checks;
+    unknown += other.unknown;
+    not_judged += other.not_judged;
     for (auto& v : other.violations) violations.push_back(std::move(v));
   }
 };

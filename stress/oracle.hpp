@@ -35,6 +35,7 @@ struct RunRecord {
   // cached.complete, judged in the run's child where the probes ran (null: not probed).
   const oracles::OracleResult* cached_complete = nullptr;
   int64_t op_deadline_ns = 0;  // the executor's per-op deadline in this run
+  bool shared_ring = false;    // one ring for all threads (else a ring per thread)
 };
 
 // What an oracle needs gathered in the run's child (see stress/run_extras.hpp).

@@ -82,6 +82,12 @@ void count_by_kind(const History& history, StressSummary& summary) {
     for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
 }
 
+FindingRecord* find_title(StressSummary& summary, const std::string& title) {
+  for (FindingRecord& f : summary.findings)
+    if (f.title == title) return &f;
+  return nullptr;
+}
+
 void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
   char line[512];
   int n = snprintf(line, sizeof line, "[%6.1fs] programs %llu (%.1f/s)  ops %llu (%.0f/s)  findings %zu  checks",
@@ -198,11 +204,18 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     record.sleeps = tracer.active() ? &samples.sleeps : nullptr;
     record.cached_complete = extras.cached_complete ? &*extras.cached_complete : nullptr;
     record.op_deadline_ns = options.op_deadline_ns;
+    record.shared_ring = shared;
     for (ActiveOracle& a : oracles) {
       oracles::OracleResult r = a.oracle->check(record);
       a.stats->checks += r.checks;
       a.stats->violations += r.violations.size();
+      a.stats->unknown += r.unknown;
+      a.stats->not_judged += r.not_judged;
       for (const auto& v : r.violations) {
+        if (FindingRecord* seen = find_title(summary, v.title)) {  // --keep-going: the first is kept
+          ++seen->count;
+          continue;
+        }
         FindingOrigin origin{options.seed, n, sandbox.target().name, shared};
         std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin, origin, why,
                                            record.fuse);
@@ -210,7 +223,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       }
     }
     int64_t now = monotonic_ns();
-    if (!summary.findings.empty()) {
+    if (!summary.findings.empty() && !options.keep_going) {
       summary.stopped_by = "finding";
       break;
     }

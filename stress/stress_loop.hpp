@@ -29,6 +29,9 @@ struct StressOptions {
   int shared_ring_every = 4;   // every Nth program shares one ring among its workers
   uint32_t memory_limit_mb = 0;  // > 0: runs in a memory cgroup of that limit
   bool progress = true;
+  // Go on after a finding until the duration ends; each title's first violation is the
+  // one written, later ones are counted.
+  bool keep_going = false;
 };
 
 struct OracleStats {
@@ -37,11 +40,14 @@ struct OracleStats {
   std::string skipped;  // why it could not run, when enabled but impossible here
   uint64_t checks = 0;
   uint64_t violations = 0;
+  uint64_t unknown = 0;  // checks that ran out of budget
+  uint64_t not_judged = 0;  // runs left alone (linearizable: see docs/ORACLES.md)
 };
 
 struct FindingRecord {
   std::string title;
   std::string folder;
+  uint64_t count = 1;  // violations with this title (more than one with keep_going)
 };
 
 struct StressSummary {

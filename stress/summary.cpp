@@ -64,10 +64,15 @@ void print_summary(std::ostream& out, const StressSummary& s) {
     out << "    " << name;
     if (!orc.enabled) out << "off (enable with --oracles)\n";
     else if (!orc.skipped.empty()) out << "skipped: " << orc.skipped << "\n";
-    else out << orc.checks << " checks, " << orc.violations << " violations\n";
+    else
+      out << orc.checks << " checks, " << orc.violations << " violations"
+          << (orc.unknown ? ", " + std::to_string(orc.unknown) + " unknown (over budget)" : "")
+          << (orc.not_judged ? ", " + std::to_string(orc.not_judged) + " runs not judged" : "") << "\n";
   }
   out << "  findings: " << s.findings.size() << "\n";
-  for (const auto& f : s.findings) out << "    " << f.title << "\n      -> " << f.folder << "\n";
+  for (const auto& f : s.findings)
+    out << "    " << f.title << (f.count > 1 ? " (" + std::to_string(f.count) + " times)" : "") << "\n      -> " << f.folder
+        << "\n";
   if (s.exit_code == 2) out << "SUMMARY: environment error: " << s.stopped_by << "\n";
   else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
 }
@@ -111,12 +116,12 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
     json e{{"name", orc.name}};
     if (!orc.enabled) e["skipped"] = "not enabled (--oracles)";
     else if (!orc.skipped.empty()) e["skipped"] = orc.skipped;
-    else e["checks"] = orc.checks, e["violations"] = orc.violations;
+    else e["checks"] = orc.checks, e["violations"] = orc.violations, e["unknown"] = orc.unknown, e["not_judged"] = orc.not_judged;
     oracles.push_back(e);
   }
   j["oracles"] = oracles;
   json findings = json::array();
-  for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}});
+  for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}, {"count", f.count}});
   j["findings"] = findings;
   j["exit"] = s.exit_code;
   out << j.dump(2) << "\n";

@@ -188,6 +188,7 @@ void add_walk_eagain(const StepContext& c, const CachedTrace& t, bool cached) {
   if (cached && t.must_eagain) {
     c.out.clear();
     c.unchanged(-EAGAIN);
+    if (t.unkept_negative && c.concurrent()) c.also_unchanged(-ENOENT);
     return;
   }
   // handle_dots(): a scoped ".." is -EAGAIN when rename_lock or mount_lock moved.

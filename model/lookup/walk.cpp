@@ -86,7 +86,7 @@ Ino Walker::lookup_child(Ino dir, std::string_view name, int& err) {
   if (child == kNoIno) {
     // A negative dentry: tmpfs never keeps one (always_delete_dentry), others may.
     if (keeps_negative_dentries(profile_)) trace_.may_eagain = true;
-    else trace_.must_eagain = true;
+    else trace_.must_eagain = trace_.unkept_negative = true;
     err = -ENOENT;
     return kNoIno;
   }

@@ -32,6 +32,11 @@ struct CachedTrace {
   bool may_eagain = false;     // a step that may need to leave RCU mode (dcache miss, atime)
   bool must_eagain = false;    // a step that always does (try_to_unlazy fails): the walk ends there
   bool scoped_dotdot = false;  // a ".." under RESOLVE_BENEATH/IN_ROOT (rename_lock check)
+  // The walk missed a name on a filesystem that keeps no negative dentries: alone, RCU
+  // walk cannot say ENOENT. But a create of that name in flight holds a hashed negative
+  // dentry until d_instantiate() (simple_lookup() d_add()s it), and an RCU walk that
+  // meets it answers -ENOENT: possible when other threads run (Mode::kConcurrent).
+  bool unkept_negative = false;
   // The walk got to complete_walk(), whose try_to_unlazy() checks mount_lock's seqcount:
   // a mount or umount anywhere on the machine since path_init() fails it (-ECHILD), and
   // RESOLVE_CACHED turns that into -EAGAIN. Errors decided before it are not retried.

@@ -205,7 +205,7 @@ LinearizableResult check_linearizable_run(const Program& program, const History&
   }
   r.checks = 1;
   if (check.result.verdict == lin::Verdict::kUnknown) {
-    r.unknowns = 1;
+    r.unknown = 1;
     r.unknown_reason = check.result.reason;
   } else if (check.result.verdict == lin::Verdict::kIllegal) {
     const lin::CheckOp& failing = check.input.ops[check.result.failing_op];

@@ -82,6 +82,9 @@ inline std::vector<Case> resolve_cases() {
        {{"openat2(\"/d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_CACHED)", {-EXDEV}},
         {"openat2(\"d\", O_RDONLY, 0, RESOLVE_BENEATH|RESOLVE_IN_ROOT|RESOLVE_CACHED)", {-EINVAL}}}},
       // rename_lock and mount_lock are system-wide: so in Mode::kSequential too.
+      {"CachedMissMayMeetAConcurrentCreate", "simple_lookup(): a create in flight holds a hashed negative dentry",
+       {},
+       {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, -ENOENT}}}, Profile::kTmpfs, Mode::kConcurrent},
       {"ScopedDotDotMayRaceConcurrently", "handle_dots(): a racing rename makes a scoped \"..\" EAGAIN", {mkdir},
        {{"openat2(\"d/..\", O_RDONLY, 0, RESOLVE_BENEATH)", {-EAGAIN, 0}}}, Profile::kTmpfs, Mode::kConcurrent},
   };

@@ -147,7 +147,7 @@ TEST(LinearizableRun, ViolationTitleAndDetail) {
   History h = build_history(kCases[5].history);
   LinearizableResult r = check_linearizable_run(Program{}, h, "tmpfs");
   EXPECT_EQ(r.checks, 1u);
-  EXPECT_EQ(r.unknowns, 0u);
+  EXPECT_EQ(r.unknown, 0u);
   ASSERT_EQ(r.violations.size(), 1u);
   EXPECT_EQ(r.violations[0].title, "linearizable: open ok unexplained on tmpfs");
   EXPECT_NE(r.violations[0].detail.find("smallest failing prefix"), std::string::npos) << r.violations[0].detail;
@@ -160,7 +160,7 @@ TEST(LinearizableRun, UnknownIsACheckNotAViolation) {
   none.max_steps = 0;
   LinearizableResult r = check_linearizable_run(Program{}, h, "tmpfs", none);
   EXPECT_EQ(r.checks, 1u);
-  EXPECT_EQ(r.unknowns, 1u);
+  EXPECT_EQ(r.unknown, 1u);
   EXPECT_TRUE(r.violations.empty());
   EXPECT_NE(r.unknown_reason.find("budget"), std::string::npos);
   EXPECT_TRUE(check_linearizable_run(Program{}, h, "tmpfs").violations.empty());
