@@ -2,6 +2,9 @@
 // cites where the filesystem decides it.
 #pragma once
 
+#include <cerrno>
+#include <cstddef>
+
 #include "model/lookup/lookup_model.hpp"
 
 namespace nfz::model {
@@ -24,9 +27,10 @@ constexpr bool supports_tmpfile(Profile) { return true; }
 // ovl_rename() refuses every flag but NOREPLACE and EXCHANGE (-EINVAL).
 constexpr bool supports_whiteout(Profile p) { return p != Profile::kOverlay; }
 
-}  // namespace nfz::model
-
-namespace nfz::model {
+// Renaming over a non-empty directory: xfs_rename() says -EEXIST ("check that whether
+// it can be destroyed"); shmem_rename2() (simple_empty()), ext4_rename() (empty_dir()),
+// btrfs_rename() and ovl_rename() say -ENOTEMPTY. rename(2) allows either.
+constexpr int rename_nonempty_dir_errno(Profile p) { return p == Profile::kXfs ? -EEXIST : -ENOTEMPTY; }
 
 // The longest symlink body ->symlink() takes (the op language caps paths at 4095 bytes):
 // xfs_symlink() refuses XFS_SYMLINK_MAXLEN (1024) and over; ext4_symlink() refuses a body

@@ -71,7 +71,7 @@ void step_rename(const StepContext& c) {
     tree::replace_entry(next, to.dir, new_name, old);
     return c.changed(0, std::move(next));
   }
-  if (target_is_dir && !tree::dir_empty(c.s, target)) return c.unchanged(-ENOTEMPTY);
+  if (target_is_dir && !tree::dir_empty(c.s, target)) return c.unchanged(rename_nonempty_dir_errno(c.profile()));
   tree::remove_entry(next, from.dir, old_name);
   if (target != kNoIno) tree::replace_entry(next, to.dir, new_name, old);
   else tree::add_entry(next, to.dir, new_name, old);

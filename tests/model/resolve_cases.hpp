@@ -123,6 +123,9 @@ inline std::vector<Case> profile_cases() {
   return {
       {"XfsSymlinkBodyLimit", "xfs_symlink(): XFS_SYMLINK_MAXLEN is 1024", {},
        {{"symlink(\"" + long_target + "\", \"s\")", {-ENAMETOOLONG}}}, Profile::kXfs},
+      {"XfsRenameOverNonEmptyDirEexist", "xfs_rename(): a target directory that cannot be destroyed is EEXIST",
+       {"mkdir(\"c\", 0755)", "mkdir(\"a\", 0755)", "open(\"a/d\", O_RDONLY|O_CREAT, 0644)"},
+       {{"rename(\"c\", \"a\")", {-EEXIST}}, {"rmdir(\"a\")", {-ENOTEMPTY}}}, Profile::kXfs},
       {"TmpfsLongSymlinkBody", "shmem_symlink(): up to PAGE_SIZE", {}, {{"symlink(\"" + long_target + "\", \"s\")", {0}}}},
       {"OverlayNoWhiteoutRename", "ovl_rename(): only RENAME_NOREPLACE and RENAME_EXCHANGE", {"open(\"f\", O_WRONLY|O_CREAT, 0644)"},
        {{"renameat2(\"f\", \"g\", RENAME_WHITEOUT)", {-EINVAL}}}, Profile::kOverlay},
