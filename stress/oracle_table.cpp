@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <unistd.h>
 
 #include "oracles/fuse/fuse_oracles.hpp"
@@ -49,12 +50,22 @@ bool uses_fixed_slots(const std::vector<Op>& ops) {
 
 // Whether the model's one fixed-file table stands for the run's: each ring has a table of
 // its own, setup runs on a ring that is gone when the threads start, and with a ring per
-// thread every thread has its own.
+// thread every thread has its own. Per-thread tables whose slot numbers no two threads
+// share are together the one table.
 bool one_fixed_table(const RunRecord& run) {
   const Program& p = run.program;
   if (uses_fixed_slots(p.setup)) return false;
-  return run.shared_ring || std::none_of(p.threads.begin(), p.threads.end(),
-                                         [](const std::vector<Op>& ops) { return uses_fixed_slots(ops); });
+  if (run.shared_ring) return true;
+  std::array<int, kSlotCount> user;
+  user.fill(-1);
+  for (size_t t = 0; t < p.threads.size(); ++t)
+    for (const Op& op : p.threads[t]) {
+      if (!op.issue.fixed || op.fd == kNoSlot) continue;
+      int& u = user[static_cast<size_t>(op.fd)];
+      if (u >= 0 && u != static_cast<int>(t)) return false;
+      u = static_cast<int>(t);
+    }
+  return true;
 }
 
 // Runs it cannot judge come back with no check: fuse:* targets and FUSE faults (the
