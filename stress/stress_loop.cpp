@@ -88,6 +88,29 @@ FindingRecord* find_title(StressSummary& summary, const std::string& title) {
   return nullptr;
 }
 
+// Runs every active oracle on one run and writes its findings (with --keep-going, a
+// title seen before is only counted).
+void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const FindingOrigin& origin,
+           const std::string& findings_dir, StressSummary& summary) {
+  for (ActiveOracle& a : oracles) {
+    oracles::OracleResult r = a.oracle->check(record);
+    a.stats->checks += r.checks;
+    a.stats->violations += r.violations.size();
+    a.stats->unknown += r.unknown;
+    a.stats->not_judged += r.not_judged;
+    for (const auto& v : r.violations) {
+      if (FindingRecord* seen = find_title(summary, v.title)) {
+        ++seen->count;
+        continue;
+      }
+      std::string why;
+      std::string folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin,
+                                         why, record.fuse);
+      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
+    }
+  }
+}
+
 void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
   char line[512];
   int n = snprintf(line, sizeof line, "[%6.1fs] programs %llu (%.1f/s)  ops %llu (%.0f/s)  findings %zu  checks",
@@ -194,7 +217,6 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     }
     ++summary.programs;
     summary.ops += run.history.events.size();
-    for (const Event& e : run.history.events) ++summary.completions[static_cast<int>(e.how)];
     count_by_kind(run.history, summary);
 
     RunRecord record{program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
@@ -205,23 +227,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     record.cached_complete = extras.cached_complete ? &*extras.cached_complete : nullptr;
     record.op_deadline_ns = options.op_deadline_ns;
     record.shared_ring = shared;
-    for (ActiveOracle& a : oracles) {
-      oracles::OracleResult r = a.oracle->check(record);
-      a.stats->checks += r.checks;
-      a.stats->violations += r.violations.size();
-      a.stats->unknown += r.unknown;
-      a.stats->not_judged += r.not_judged;
-      for (const auto& v : r.violations) {
-        if (FindingRecord* seen = find_title(summary, v.title)) {  // --keep-going: the first is kept
-          ++seen->count;
-          continue;
-        }
-        FindingOrigin origin{options.seed, n, sandbox.target().name, shared};
-        std::string folder = write_finding(options.findings_dir, v, program, run.history, record.syscall_twin, origin, why,
-                                           record.fuse);
-        summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
-      }
-    }
+    judge(oracles, record, {options.seed, n, sandbox.target().name, shared}, options.findings_dir, summary);
     int64_t now = monotonic_ns();
     if (!summary.findings.empty() && !options.keep_going) {
       summary.stopped_by = "finding";

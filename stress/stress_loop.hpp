@@ -55,10 +55,14 @@ struct StressSummary {
   double seconds = 0;
   uint64_t programs = 0, ops = 0, twins = 0;
   uint64_t per_thread_ring_programs = 0, shared_ring_programs = 0;
-  uint64_t completions[5] = {};  // by Completion
   // Per op kind, by Completion: how io_uring ops were issued (inline vs punted, as the
   // kernel's io_uring_queue_async_work said when tracing is on).
   std::array<std::array<uint64_t, 5>, kOpKindCount> completions_by_kind{};
+  uint64_t completions(Completion how) const {
+    uint64_t n = 0;
+    for (const auto& kind : completions_by_kind) n += kind[static_cast<size_t>(how)];
+    return n;
+  }
   std::string tracing = "off";  // the sleep tracer: "off", "on", or "skipped: why"
   uint64_t hung_unexplained = 0;
   uint64_t abandoned_runs = 0;

@@ -52,7 +52,7 @@ void print_summary(std::ostream& out, const StressSummary& s) {
       << " with a ring per thread, " << s.shared_ring_programs << " sharing one; " << s.twins << " syscall twins)\n";
   out << "  ops       " << s.ops << "  (" << fixed(s.ops / secs, 0) << "/s)  ";
   for (int i = 0; i < 5; ++i)
-    if (s.completions[i]) out << kCompletionNames[i] << " " << s.completions[i] << "  ";
+    if (uint64_t n = s.completions(static_cast<Completion>(i))) out << kCompletionNames[i] << " " << n << "  ";
   out << "\n  io_uring by op: " << uring_by_kind(s);
   out << "\n  sleep tracing: " << s.tracing;
   out << "\n  memory pressure: " << s.memory_pressure;
@@ -98,7 +98,7 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
   j["rings"] = {{"per_thread", s.per_thread_ring_programs}, {"shared", s.shared_ring_programs}};
   j["syscall_twins"] = s.twins;
   json completions;
-  for (int i = 0; i < 5; ++i) completions[kCompletionNames[i]] = s.completions[i];
+  for (int i = 0; i < 5; ++i) completions[kCompletionNames[i]] = s.completions(static_cast<Completion>(i));
   j["completions"] = completions;
   json by_kind = json::object();
   for (size_t k = 0; k < s.completions_by_kind.size(); ++k) {
