@@ -102,6 +102,8 @@ Program ProgramSource::make(uint64_t n) const {
     return p;
   });
   rc::Random random(seed_ * 0x9e3779b97f4a7c15ull + n);
+  if (nonblock_every_ > 0 && n % static_cast<uint64_t>(nonblock_every_) == 0)
+    return gen::nonblock_program(threads)(random, max_ops).value();
   return program(random, 100).value();
 }
 

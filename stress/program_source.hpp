@@ -29,6 +29,10 @@ class ProgramSource {
  public:
   ProgramSource(uint64_t seed, int threads, int max_ops_per_thread, const OpMix& mix)
       : seed_(seed), threads_(threads), max_ops_(max_ops_per_thread), mix_(mix) {}
+  // Every `every`th program (0: none) comes from gen::nonblock_program() instead: cached
+  // opens and inline io_uring opens down deep paths and symlink chains, with renames and
+  // drop_caches beside them, where a NOBLOCK path is most likely to sleep.
+  void set_nonblock_every(int every) { nonblock_every_ = every; }
   // Program number `n` of this seed.
   Program make(uint64_t n) const;
 
@@ -37,6 +41,7 @@ class ProgramSource {
   int threads_;
   int max_ops_;
   OpMix mix_;
+  int nonblock_every_ = 0;
 };
 
 }  // namespace nfz::stress

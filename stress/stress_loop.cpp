@@ -165,6 +165,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   if (sandboxes.empty()) return fail("no target");
 
   ProgramSource source(options.seed, options.threads, options.max_ops_per_thread, options.mix);
+  if (needs(oracles, Needs::kSleeps)) source.set_nonblock_every(2);  // half the programs aim at NOBLOCK paths
   HistoryBuffer buffer, twin_buffer;
   const int64_t start = monotonic_ns();
   const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);

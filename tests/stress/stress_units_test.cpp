@@ -4,6 +4,7 @@
 #include <set>
 #include <gtest/gtest.h>
 
+#include "core/generate.hpp"
 #include "core/text.hpp"
 #include "stress/findings.hpp"
 #include "stress/issue_equivalent.hpp"
@@ -74,6 +75,18 @@ TEST(ProgramSource, SameSeedSameProgramAndTheMixIsObeyed) {
       for (const Op& op : t) EXPECT_EQ(op.kind, OpKind::kMkdir);
   }
   EXPECT_NE(a.make(1), a.make(2));
+}
+
+TEST(ProgramSource, EveryOtherProgramAimsAtNoblockPathsWhenAsked) {
+  ProgramSource s(7, 3, 10, default_op_mix());
+  s.set_nonblock_every(2);
+  const Program deep = gen::nonblock_setup();
+  for (uint64_t n = 0; n < 6; ++n) {
+    Program p = s.make(n);
+    EXPECT_EQ(p.setup == deep.setup, n % 2 == 0) << n;
+    EXPECT_LE(p.threads.size(), 3u);
+    EXPECT_EQ(p, s.make(n));  // still a function of (seed, n)
+  }
 }
 
 History setup_history(const Program& p, std::vector<int32_t> results) {
