@@ -11,7 +11,7 @@ namespace {
 
 // vfs_mkdir() / vfs_mknod() / vfs_symlink() once filename_create() said yes.
 void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_t data) {
-  State next = c.s;
+  State next = c.copy();
   Ino ino = tree::alloc_node(next, type, data);
   if (ino == kNoIno) return c.unchanged(-ENOSPC);
   tree::add_entry(next, p.dir, intern(p.last), ino);
@@ -54,7 +54,7 @@ void step_link(const StepContext& c) {
   ParentWalk p;
   if (int err = filename_create(c, c.op.path2, false, p); err) return c.unchanged(err);
   if (tree::is_dir(c.s, old)) return c.unchanged(-EPERM);  // vfs_link(): no links to directories
-  State next = c.s;
+  State next = c.copy();
   tree::add_entry(next, p.dir, intern(p.last), old);
   c.changed(0, std::move(next));
 }
@@ -70,7 +70,7 @@ void step_unlink(const StepContext& c) {
   // "Why not before? Because we want correct error value": a trailing slash.
   if (p.trailing_slash) return c.unchanged(tree::is_dir(c.s, child) ? -EISDIR : -ENOTDIR);
   if (tree::is_dir(c.s, child)) return c.unchanged(-EISDIR);  // may_delete()
-  State next = c.s;
+  State next = c.copy();
   tree::remove_entry(next, p.dir, intern(p.last));
   tree::maybe_free(next, child);
   c.changed(0, std::move(next));
@@ -92,7 +92,7 @@ void step_rmdir(const StepContext& c) {
   if (!tree::is_dir(c.s, child)) return c.unchanged(-ENOTDIR);  // may_delete()
   // ->rmdir(): simple_rmdir(), ext4_rmdir(), xfs_remove(), btrfs_rmdir() all say ENOTEMPTY.
   if (!tree::dir_empty(c.s, child)) return c.unchanged(-ENOTEMPTY);
-  State next = c.s;
+  State next = c.copy();
   tree::remove_entry(next, p.dir, intern(p.last));
   tree::maybe_free(next, child);
   c.changed(0, std::move(next));

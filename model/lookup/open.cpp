@@ -128,7 +128,7 @@ Reached walk_open(const StepContext& c, const OpenFlags& f, Walker& w) {
         return r;
       }
       if (child == kNoIno) {  // a negative dentry: ->create() (shmem_create, ext4_create, ...)
-        r.made = c.s;
+        r.made = c.copy();
         Ino ino = tree::alloc_node(r.made, NodeType::kReg, 0);
         if (ino == kNoIno) {
           r.err = -ENOSPC;
@@ -155,7 +155,7 @@ Reached walk_open(const StepContext& c, const OpenFlags& f, Walker& w) {
 void do_open(const StepContext& c, const OpenFlags& f, const Walker& w, const Reached& r) {
   const State& base = r.created ? r.made : c.s;
   const Node& node = base.nodes[r.ino];
-  auto fail = [&](int err) { add_outcome(c, err, c.s); };
+  auto fail = [&](int err) { add_outcome(c, err, c.copy()); };
   if (f.flags & O_CREAT) {
     if ((f.flags & O_EXCL) && !r.created) return fail(-EEXIST);
     if (node.type == NodeType::kDir) return fail(-EISDIR);
@@ -186,7 +186,7 @@ void do_open(const StepContext& c, const OpenFlags& f, const Walker& w, const Re
 // holds in Mode::kSequential too.
 void add_walk_eagain(const StepContext& c, const CachedTrace& t, bool cached) {
   if (cached && t.must_eagain) {
-    c.out.clear();
+    recycle_outcomes(c.out);
     c.unchanged(-EAGAIN);
     if (t.unkept_negative && c.concurrent()) c.also_unchanged(-ENOENT);
     return;
@@ -208,7 +208,7 @@ void step_open(const StepContext& c) {
     } else if (!supports_tmpfile(c.profile())) {
       c.unchanged(-EOPNOTSUPP);
     } else {
-      State made = c.s;
+      State made = c.copy();
       Ino ino = tree::alloc_node(made, NodeType::kReg, 0);  // nlink 0: no name
       if (ino == kNoIno) c.unchanged(-ENOSPC);
       else c.changed(0, place_file(std::move(made), c.op, {ino, access_of(f.flags)}));
@@ -217,7 +217,7 @@ void step_open(const StepContext& c) {
   }
   if (f.flags & O_PATH) {  // do_o_path(): path_lookupat(), no ->open()
     if (int err = w.lookup(c.op.path, start_of(c.s, c.op)); err) c.unchanged(err);
-    else c.changed(0, place_file(c.s, c.op, {w.cur(), Access::kPath}));
+    else c.changed(0, place_file(c.copy(), c.op, {w.cur(), Access::kPath}));
     return add_walk_eagain(c, w.trace(), cached);
   }
   Reached r = walk_open(c, f, w);
@@ -226,6 +226,7 @@ void step_open(const StepContext& c) {
   } else {
     w.trace().completed = true;  // do_open() starts with complete_walk()
     do_open(c, f, w, r);
+    if (r.created) recycle_state(std::move(r.made));
   }
   add_walk_eagain(c, w.trace(), cached);
 }

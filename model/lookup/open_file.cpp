@@ -13,14 +13,14 @@ namespace {
 void open_char_device(const StepContext& c, const State& base, Ino ino, Access access) {
   uint32_t dev = base.nodes[ino].data;
   uint32_t major = dev >> 20, minor = dev & 0xfffff;
-  State opened = place_file(base, c.op, {ino, access});
+  State opened = place_file(copy_state(base), c.op, {ino, access});
   if (major == 1 && (minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9)) {
     add_outcome(c, 0, std::move(opened));
   } else if (dev == 0) {
-    add_outcome(c, -ENXIO, c.s);
+    add_outcome(c, -ENXIO, c.copy());
   } else {  // a driver the model does not know: either
     add_outcome(c, 0, std::move(opened));
-    add_outcome(c, -ENXIO, c.s);
+    add_outcome(c, -ENXIO, c.copy());
   }
 }
 
@@ -30,25 +30,24 @@ void open_char_device(const StepContext& c, const State& base, Ino ino, Access a
 // peer that comes meanwhile succeeds and wakes it: in kConcurrent mode a wait may end in
 // success.
 void open_fifo(const StepContext& c, const State& base, Ino ino, Access access, bool nonblock) {
-  State opened = place_file(base, c.op, {ino, access});
   bool peer = true;
   if (access == Access::kRead) peer = tree::fifo_writers(base, ino) > 0 || nonblock;
   if (access == Access::kWrite) {
     if (tree::fifo_readers(base, ino) == 0 && nonblock) {
-      add_outcome(c, -ENXIO, c.s);
+      add_outcome(c, -ENXIO, c.copy());
       return;
     }
     peer = tree::fifo_readers(base, ino) > 0;
   }
-  if (peer || c.concurrent()) add_outcome(c, 0, std::move(opened));
-  if (!peer) add_outcome(c, kBlocks, c.s);
+  if (peer || c.concurrent()) add_outcome(c, 0, place_file(copy_state(base), c.op, {ino, access}));
+  if (!peer) add_outcome(c, kBlocks, c.copy());
 }
 
 }  // namespace
 
 void add_outcome(const StepContext& c, int32_t result, State next) {
   for (const Transition& t : c.out)
-    if (t.result == result && t.next == next) return;
+    if (t.result == result && t.next == next) return recycle_state(std::move(next));
   c.out.push_back({result, std::move(next)});
 }
 
@@ -83,7 +82,7 @@ void open_object(const StepContext& c, const State& base, Ino ino, Access access
     default:
       break;
   }
-  add_outcome(c, 0, place_file(base, c.op, {ino, access}));
+  add_outcome(c, 0, place_file(copy_state(base), c.op, {ino, access}));
 }
 
 }  // namespace nfz::model

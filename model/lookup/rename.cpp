@@ -64,7 +64,7 @@ void step_rename(const StepContext& c) {
   }
   // ->rename(): the flags it takes, then a non-empty directory target.
   if (whiteout && !supports_whiteout(c.profile())) return c.unchanged(-EINVAL);
-  State next = c.s;
+  State next = c.copy();
   const NameId old_name = intern(from.last), new_name = intern(to.last);
   if (exchange) {
     tree::replace_entry(next, from.dir, old_name, target);

@@ -10,14 +10,14 @@ void step_close(const StepContext& c) {
   const int8_t slot = c.op.fd;
   if (c.op.issue.fixed) {  // io_uring_prep_close_direct(): the fixed slot, not an fd
     if (c.s.fixed[slot].empty()) return c.unchanged(-EBADF);
-    State next = c.s;
+    State next = c.copy();
     FileRef old = next.fixed[slot];
     next.fixed[slot] = {};
     tree::release(next, old);
     return c.changed(0, std::move(next));
   }
   if (c.s.regs[slot].empty()) return c.unchanged(-EBADF);  // close(-1)
-  State next = c.s;
+  State next = c.copy();
   FileRef old = next.regs[slot];
   next.regs[slot] = {};
   tree::release(next, old);
@@ -35,7 +35,7 @@ State LookupModel::initial() const {
 }
 
 void LookupModel::step(const State& s, const Op& op, std::vector<Transition>& out) const {
-  out.clear();
+  recycle_outcomes(out);
   StepContext c{*this, s, op, out};
   switch (op.kind) {
     case OpKind::kOpen: return step_open(c);

@@ -6,6 +6,7 @@
 
 #include "core/op.hpp"
 #include "model/lookup/lookup_model.hpp"
+#include "model/lookup/state_pool.hpp"
 
 namespace nfz::model {
 
@@ -17,7 +18,9 @@ struct StepContext {
 
   Profile profile() const { return model.profile(); }
   bool concurrent() const { return model.mode() == Mode::kConcurrent; }
-  void unchanged(int32_t result) const { out.push_back({result, s}); }
+  void unchanged(int32_t result) const { out.push_back({result, copy_state(s)}); }
+  // A copy of the state before the op, to change into the next one.
+  State copy() const { return copy_state(s); }
   void changed(int32_t result, State next) const { out.push_back({result, std::move(next)}); }
   // Adds `result` with an unchanged state unless an identical outcome is there already.
   void also_unchanged(int32_t result) const {
