@@ -58,6 +58,14 @@ struct FdTable {
     int v = regs_[slot].exchange(kEmpty, std::memory_order_acq_rel);
     return v >= 0 ? v : kEmpty;
   }
+  // Gives back an fd taken for an io_uring close that never ran (-ECANCELED: its chain
+  // broke, or the harness cancelled it before it started): into its register if that is
+  // still empty, else it is closed, as a later put() would have done.
+  void restore(int8_t slot, int fd) {
+    if (fd < 0) return;
+    int expected = kEmpty;
+    if (!regs_[slot].compare_exchange_strong(expected, fd, std::memory_order_acq_rel)) ::close(fd);
+  }
   void close_plain() {
     for (auto& r : regs_) release(r.exchange(kEmpty, std::memory_order_acq_rel));
   }

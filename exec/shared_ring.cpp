@@ -14,9 +14,11 @@ namespace {
 constexpr uint64_t kCancelTag = ~uint64_t{0};
 uint64_t tag_of(int thread, size_t index) { return (static_cast<uint64_t>(thread) << 16) | index; }
 
-// What a completed op leaves behind: statx's identity, an open's fd in its register.
-void apply_result(const Op& op, int res, const struct statx& stx, FdTable& fds, Event& ev) {
+// What a completed op leaves behind: statx's identity, an open's fd in its register, a
+// close that never ran its fd back (`closing`: the fd a plain close took).
+void apply_result(const Op& op, int res, const struct statx& stx, int closing, FdTable& fds, Event& ev) {
   if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
+  if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing);
   if (res < 0) return;
   if (op.kind == OpKind::kStatx) {
     ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
@@ -69,7 +71,7 @@ void SharedRing::prep(int thread, const Op& op, size_t index, bool link_next, Fd
       break;
     case OpKind::kClose:
       if (op.issue.fixed) io_uring_prep_close_direct(sqe, op.fd);
-      else io_uring_prep_close(sqe, fds.take(op.fd));
+      else io_uring_prep_close(sqe, slot.closing[index] = fds.take(op.fd));
       break;
     case OpKind::kMkdir: io_uring_prep_mkdirat(sqe, AT_FDCWD, p, op.mode); break;
     case OpKind::kRmdir: io_uring_prep_unlinkat(sqe, AT_FDCWD, p, AT_REMOVEDIR); break;
@@ -163,7 +165,7 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
     bool returned = !cancelled || slot.return_ns[i] <= op_deadline;
     ev.how = !returned ? Completion::kHung : slot.inline_[i] ? Completion::kInline : Completion::kPunted;
     ev.result = slot.res[i];
-    apply_result(chain[i], slot.res[i], slot.stx[i], fds, ev);
+    apply_result(chain[i], slot.res[i], slot.stx[i], slot.closing[i], fds, ev);
     // After the register update: an op called after this return sees the new fd.
     if (returned) ev.return_ns = monotonic_ns();
   }

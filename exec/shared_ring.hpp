@@ -41,6 +41,7 @@ class SharedRing {
  private:
   struct Slot {
     std::array<int32_t, kMaxChain> res{};
+    std::array<int, kMaxChain> closing{};  // the fd a plain close took from its register
     std::array<int64_t, kMaxChain> return_ns{};
     std::array<std::atomic<bool>, kMaxChain> done{};
     std::array<bool, kMaxChain> inline_{};

@@ -63,7 +63,7 @@ void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
     }
     case OpKind::kClose:
       if (op.issue.fixed) io_uring_prep_close_direct(sqe, op.fd);
-      else io_uring_prep_close(sqe, fds.take(op.fd));  // the kernel's close owns it now
+      else io_uring_prep_close(sqe, closing_[index] = fds.take(op.fd));  // the kernel's close owns it now
       break;
     case OpKind::kMkdir: io_uring_prep_mkdirat(sqe, AT_FDCWD, p, op.mode); break;
     case OpKind::kRmdir: io_uring_prep_unlinkat(sqe, AT_FDCWD, p, AT_REMOVEDIR); break;
@@ -90,6 +90,7 @@ void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
 void UringRing::finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev) {
   ev.result = res;
   if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
+  if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing_[index]);
   if (res < 0) return;
   if (op.kind == OpKind::kStatx) {
     ev.dev = makedev(statx_[index].stx_dev_major, statx_[index].stx_dev_minor);

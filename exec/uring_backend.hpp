@@ -41,6 +41,7 @@ class UringRing {
   bool ready_ = false;
   std::array<open_how, kMaxChain> how_{};        // openat2 reads it at submission
   std::array<struct statx, kMaxChain> statx_{};  // statx writes it at completion
+  std::array<int, kMaxChain> closing_{};          // the fd a plain close took from its register
 };
 
 }  // namespace nfz

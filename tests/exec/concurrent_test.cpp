@@ -36,6 +36,41 @@ thread 2:
   usleep(20000)
 )";
 
+// A plain io_uring close takes its fd out of the register at submission; when its chain
+// breaks it never runs (-ECANCELED), so the fd goes back and the register still closes.
+// (A failed open breaks a chain; a failed mkdir does not: docs/FINDINGS.md, finding 4.)
+constexpr const char* kCancelledClose = R"(nameifuzz program v1
+setup:
+  mkdir("d", 0755)
+thread 0:
+  f0 = open("d", O_RDONLY|O_DIRECTORY)
+  open("absent", O_RDONLY) [uring link]
+  close(f0) [uring]
+  close(f0)
+)";
+
+TEST(Concurrent, ACancelledCloseLeavesItsFdInTheRegister) {
+  if (!is_root()) GTEST_SKIP() << "needs root for mount namespaces";
+  for (RingMode mode : {RingMode::kPerThread, RingMode::kShared}) {
+    std::string why;
+    auto sandbox = open_sandbox("tmpfs", why);
+    ASSERT_TRUE(sandbox) << why;
+    Program p = program_of(kCancelledClose);
+    HistoryBuffer buffer;
+    ConcurrentOptions options;
+    options.ring = mode;
+    ConcurrentRun run = run_program(*sandbox, p, options, buffer);
+    ASSERT_EQ(run.code, kRunOk);
+    std::vector<int32_t> results;
+    for (const Event& e : run.history.events)
+      if (e.thread == 0) results.push_back(e.result);
+    ASSERT_EQ(results.size(), 4u);
+    EXPECT_EQ(results[1], -ENOENT);
+    EXPECT_EQ(results[2], -ECANCELED);
+    EXPECT_EQ(results[3], 0) << "the cancelled close lost f0's fd";
+  }
+}
+
 TEST(Concurrent, RecordsEveryOpOnceWithThreadAndTiming) {
   if (!is_root()) GTEST_SKIP() << "needs root for mount namespaces";
   for (RingMode mode : {RingMode::kPerThread, RingMode::kShared}) {
