@@ -14,26 +14,6 @@ namespace {
 constexpr uint64_t kCancelTag = ~uint64_t{0};
 uint64_t tag_of(int thread, size_t index) { return (static_cast<uint64_t>(thread) << 16) | index; }
 
-// What a completed op leaves behind: statx's identity, an open's fd in its register, a
-// close that never ran its fd back (`closing`: the fd a plain close took).
-void apply_result(const Op& op, int res, const struct statx& stx, int closing, FdTable& fds, Event& ev) {
-  if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
-  if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing);
-  if (res < 0) return;
-  if (op.kind == OpKind::kStatx) {
-    ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-    ev.ino = stx.stx_ino;
-  } else if (op.kind == OpKind::kOpen) {
-    if (op.issue.fixed) {
-      fds.put_fixed(op.fd);
-      return;
-    }
-    record_identity(res, ev);
-    if (op.fd == kNoSlot) close(res);
-    else fds.put(op.fd, res);
-  }
-}
-
 }  // namespace
 
 SharedRing::~SharedRing() {
@@ -164,8 +144,7 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
     // opened is kept in its register so that nothing leaks.
     bool returned = !cancelled || slot.return_ns[i] <= op_deadline;
     ev.how = !returned ? Completion::kHung : slot.inline_[i] ? Completion::kInline : Completion::kPunted;
-    ev.result = slot.res[i];
-    apply_result(chain[i], slot.res[i], slot.stx[i], slot.closing[i], fds, ev);
+    apply_uring_result(chain[i], slot.res[i], slot.stx[i], slot.closing[i], fds, ev);
     // After the register update: an op called after this return sees the new fd.
     if (returned) ev.return_ns = monotonic_ns();
   }

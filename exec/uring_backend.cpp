@@ -87,16 +87,15 @@ void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
   io_uring_sqe_set_data64(sqe, index);
 }
 
-void UringRing::finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev) {
+void apply_uring_result(const Op& op, int res, const struct statx& stx, int closing, FdTable& fds, Event& ev) {
   ev.result = res;
   if (op.kind == OpKind::kClose && op.issue.fixed) fds.forget_fixed(op.fd);
-  if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing_[index]);
+  if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing);
   if (res < 0) return;
   if (op.kind == OpKind::kStatx) {
-    ev.dev = makedev(statx_[index].stx_dev_major, statx_[index].stx_dev_minor);
-    ev.ino = statx_[index].stx_ino;
-  }
-  if (op.kind == OpKind::kOpen) {
+    ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    ev.ino = stx.stx_ino;
+  } else if (op.kind == OpKind::kOpen) {
     if (op.issue.fixed) {
       fds.put_fixed(op.fd);
       return;
@@ -159,9 +158,9 @@ void UringRing::reap(std::span<const Op> chain, FdTable& fds, std::span<Event> e
     Event& ev = events[tag];
     // After a cancel the op still counts as hung (it returned only because we cancelled
     // it), but what it opened is kept in its register so that nothing leaks.
-    finish(chain[tag], tag, res, fds, ev);
-    // Stamped after finish(): an open's return covers its register update, so that an op
-    // of another thread called after it sees the new fd (the History's real-time order).
+    apply_uring_result(chain[tag], res, statx_[tag], closing_[tag], fds, ev);
+    // Stamped after the result is applied: an open's return covers its register update,
+    // so that an op of another thread called after it sees the new fd (real-time order).
     if (!cancelled) {
       ev.how = inline_window ? Completion::kInline : Completion::kPunted;
       ev.return_ns = monotonic_ns();

@@ -16,6 +16,11 @@ namespace nfz {
 
 inline constexpr size_t kMaxChain = 64;
 
+// What a completed io_uring op leaves behind, for either kind of ring: statx's identity,
+// an open's fd in its register (or its fixed slot), a fixed close's register emptied, and
+// the fd of a plain close that never ran (`closing`, taken at submission) given back.
+void apply_uring_result(const Op& op, int res, const struct statx& stx, int closing, FdTable& fds, Event& ev);
+
 class UringRing {
  public:
   UringRing() = default;
@@ -35,7 +40,6 @@ class UringRing {
  private:
   void prep(const Op& op, size_t index, bool link_next, FdTable& fds);
   void reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
-  void finish(const Op& op, size_t index, int res, FdTable& fds, Event& ev);
 
   io_uring ring_{};
   bool ready_ = false;
