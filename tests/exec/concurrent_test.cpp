@@ -49,17 +49,22 @@ thread 0:
   close(f0)
 )";
 
+// Runs `text` once on a fresh tmpfs with `mode`'s rings.
+ConcurrentRun run_on_tmpfs(const char* text, RingMode mode) {
+  std::string why;
+  auto sandbox = open_sandbox("tmpfs", why);
+  if (!sandbox) ADD_FAILURE() << why;
+  if (!sandbox) return {};
+  HistoryBuffer buffer;
+  ConcurrentOptions options;
+  options.ring = mode;
+  return run_program(*sandbox, program_of(text), options, buffer);
+}
+
 TEST(Concurrent, ACancelledCloseLeavesItsFdInTheRegister) {
   if (!is_root()) GTEST_SKIP() << "needs root for mount namespaces";
   for (RingMode mode : {RingMode::kPerThread, RingMode::kShared}) {
-    std::string why;
-    auto sandbox = open_sandbox("tmpfs", why);
-    ASSERT_TRUE(sandbox) << why;
-    Program p = program_of(kCancelledClose);
-    HistoryBuffer buffer;
-    ConcurrentOptions options;
-    options.ring = mode;
-    ConcurrentRun run = run_program(*sandbox, p, options, buffer);
+    ConcurrentRun run = run_on_tmpfs(kCancelledClose, mode);
     ASSERT_EQ(run.code, kRunOk);
     std::vector<int32_t> results;
     for (const Event& e : run.history.events)
@@ -74,14 +79,8 @@ TEST(Concurrent, ACancelledCloseLeavesItsFdInTheRegister) {
 TEST(Concurrent, RecordsEveryOpOnceWithThreadAndTiming) {
   if (!is_root()) GTEST_SKIP() << "needs root for mount namespaces";
   for (RingMode mode : {RingMode::kPerThread, RingMode::kShared}) {
-    std::string why;
-    auto sandbox = open_sandbox("tmpfs", why);
-    ASSERT_TRUE(sandbox) << why;
     Program p = program_of(kMixed);
-    HistoryBuffer buffer;
-    ConcurrentOptions options;
-    options.ring = mode;
-    ConcurrentRun run = run_program(*sandbox, p, options, buffer);
+    ConcurrentRun run = run_on_tmpfs(kMixed, mode);
     EXPECT_EQ(run.code, kRunOk);
     ASSERT_EQ(run.history.events.size(), p.op_count());
     EXPECT_EQ(run.history.events[0].thread, kSetupThread);
