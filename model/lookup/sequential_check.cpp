@@ -49,11 +49,9 @@ std::optional<Disagreement> check_sequential(const LookupModel& model, const His
     if (chained && prev_broke) {  // io_uring cancels the rest of a broken chain
       bool ok = observed == -ECANCELED || (prev_result == kBlocks && observed == kBlocks);
       if (!ok) return Disagreement{k, observed, {-ECANCELED}, describe_state(frontier.front())};
-      // The executor takes a plain close's fd out of its register when it prepares the
-      // chain (exec/uring_backend.cpp), so a cancelled close still empties the register;
-      // the file itself stays open, unreachable (the model forgets it).
-      if (op.kind == OpKind::kClose && !op.issue.fixed)
-        for (State& s : frontier) s.regs[op.fd] = {};
+      // Nothing ran: the state stays. The executor takes a plain close's fd out of its
+      // register when it prepares the chain, and gives it back when the close is
+      // cancelled (exec/uring_backend.cpp apply_uring_result(), since 751fc32).
       prev_result = observed;
       prev_thread = e.thread;
       continue;
