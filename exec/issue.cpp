@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "exec/clock.hpp"
+#include "exec/fuse/observer_fs.hpp"
 #include "exec/uring_backend.hpp"
 
 namespace nfz {
@@ -22,7 +23,10 @@ void run_harness_action(const Op& op, const SandboxEnv& env, Event& ev) {
       break;
     }
     case OpKind::kSleep: usleep(op.arg); break;
-    default: break;  // revalidate: only the FUSE observer has entries to invalidate
+    case OpKind::kRevalidate:  // fuse_lowlevel_notify_inval_entry() for every entry; elsewhere nothing
+      if (env.observer) env.observer->invalidate_all();
+      break;
+    default: break;
   }
   ev.return_ns = monotonic_ns();
 }

@@ -10,7 +10,9 @@
 
 namespace nfz {
 
-// Runs a harness action (drop_caches, sleep; revalidate is the FUSE observer's).
+// Runs a harness action: drop_caches, sleep, and revalidate (the FUSE observer tells the
+// kernel to drop every entry it handed out; on other targets it does nothing). Each
+// answers 0, or drop_caches the write's -errno.
 void run_harness_action(const Op& op, const SandboxEnv& env, Event& ev);
 
 // Ops [begin, end) of `ops` that io_uring submits together: a run of linked io_uring ops.

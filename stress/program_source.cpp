@@ -37,7 +37,8 @@ OpMix default_op_mix() {
   weight(m, OpKind::kStatx) = 10;
   weight(m, OpKind::kDropCaches) = 1;
   weight(m, OpKind::kSleep) = 1;
-  return m;  // revalidate: only the FUSE observer has entries to invalidate
+  weight(m, OpKind::kRevalidate) = 1;  // the FUSE observer's invalidations; a no-op elsewhere
+  return m;
 }
 
 std::optional<OpMix> parse_op_mix(std::string_view text, std::string& why) {

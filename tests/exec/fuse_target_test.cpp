@@ -10,6 +10,7 @@
 
 #include "exec/clock.hpp"
 #include "exec/fuse/observer_fs.hpp"
+#include "exec/issue.hpp"
 #include "tests/exec/sandbox_helpers.hpp"
 
 namespace nfz::test {
@@ -73,6 +74,37 @@ TEST(FuseTarget, ARunEndingWithARequestInFlightUnmountsCleanly) {
   EXPECT_LT(took_ms, 1500) << "the run waited for the observer's answer";
   sandbox.reset();
   EXPECT_TRUE(our_host_mounts().empty()) << our_host_mounts().front();
+}
+
+int lookups_of(const FuseTrace& trace, const char* name) {
+  int n = 0;
+  for (const FuseRequest& r : trace.requests) n += r.op == FuseOp::kLookup && r.name == name;
+  return n;
+}
+
+// revalidate, a program action: the observer has the kernel drop every entry it handed
+// out (fuse_lowlevel_notify_inval_entry()), so in strict mode, where entries never expire,
+// the next walk LOOKUPs the name again; without it, none does.
+TEST(FuseTarget, RevalidateMakesTheKernelLookUpAgain) {
+  if (!is_root()) GTEST_SKIP() << "needs root for mount namespaces and FUSE mounts";
+  if (access("/dev/fuse", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/fuse";
+  std::string why;
+  auto sandbox = open_sandbox("fuse:strict", why);
+  ASSERT_TRUE(sandbox) << why;
+  RunStatus status = sandbox->run([](const SandboxEnv& env) {
+    struct stat st;
+    if (mkdir("/d", 0755) != 0 || stat("/d", &st) != 0) return 10;
+    env.observer->take_trace();
+    if (stat("/d", &st) != 0 || lookups_of(env.observer->take_trace(), "d") != 0) return 11;  // cached for good
+    Op revalidate;
+    revalidate.kind = OpKind::kRevalidate;
+    Event ev;
+    run_harness_action(revalidate, env, ev);
+    if (ev.result != 0) return 12;
+    if (stat("/d", &st) != 0 || lookups_of(env.observer->take_trace(), "d") != 1) return 13;
+    return 0;
+  });
+  EXPECT_EQ(status.exit_code, 0) << "10: setup, 11: a LOOKUP without revalidate, 12: result, 13: no LOOKUP after it";
 }
 
 }  // namespace
