@@ -62,7 +62,7 @@ TEST(OpMix, ParsesWeightsAndRejectsNonsense) {
 TEST(ProgramSource, SameSeedSameProgramAndTheMixIsObeyed) {
   std::string why;
   OpMix only_mkdir = *parse_op_mix(
-      "open=0,close=0,mkdir=1,rmdir=0,unlink=0,rename=0,symlink=0,link=0,mknod=0,statx=0,drop_caches=0,sleep=0", why);
+      "open=0,close=0,mkdir=1,rmdir=0,unlink=0,rename=0,symlink=0,link=0,mknod=0,statx=0,drop_caches=0,sleep=0,revalidate=0", why);
   ProgramSource a(7, 3, 10, default_op_mix()), b(7, 3, 10, default_op_mix()), m(7, 2, 5, only_mkdir);
   for (uint64_t n = 0; n < 20; ++n) {
     Program pa = a.make(n);
