@@ -37,6 +37,10 @@ std::optional<model::Profile> profile_of(const TargetSpec& t) {
 
 enum class Verdict { kAgree, kDisagree, kEnvironment };
 
+// What a run's child prints: nothing, its history up to a disagreement (so that the first
+// sighting is on record even when it does not happen again), or every op's result.
+enum class Report { kNone, kDisagreement, kAlways };
+
 // How often each (op kind, result) was observed, counted by the sandbox children in
 // memory shared with the parent: what the programs exercised (--stats).
 struct ResultCounts {
@@ -72,9 +76,8 @@ struct Differ {
   ResultCounts* counts = nullptr;  // --stats
   uint64_t runs = 0;
 
-  // Runs `p` on a fresh instance of the target; with `report` the child prints every op's
-  // result and the disagreement.
-  Verdict run(const Program& p, bool report) {
+  // Runs `p` on a fresh instance of the target; the child prints what `report` says.
+  Verdict run(const Program& p, Report report) {
     ++runs;
     RunStatus st = sandbox.run([&](const SandboxEnv& env) {
       History h;
@@ -86,7 +89,7 @@ struct Differ {
       if (counts)
         for (const Event& e : h.events) counts->add(h.op_of(e), model::observed_result(e));
       auto d = model::check_sequential(model, h, kMaxChain);
-      if (report) print_report(h, d);
+      if (report == Report::kAlways || (report == Report::kDisagreement && d)) print_report(h, d);
       return d ? kExitFinding : kExitOk;
     });
     if (st.exit_code == kExitOk) return Verdict::kAgree;
@@ -204,7 +207,7 @@ Program minimize(Differ& d, Program p) {
     model::normalize_links(ops);
     Program q;
     q.threads.push_back(std::move(ops));
-    return d.run(q, false) == Verdict::kDisagree;
+    return d.run(q, Report::kNone) == Verdict::kDisagree;
   };
   std::vector<Op>& ops = p.threads[0];
   for (size_t chunk = std::max<size_t>(ops.size() / 2, 1);; chunk /= 2) {
@@ -272,20 +275,21 @@ int diff(const po::variables_map& vm) {
     for (DiffIssue how : {DiffIssue::kSyscall, DiffIssue::kUring}) {
       Program p = model::with_issue(generated, how);
       if (verbose) std::cout << "program " << i << " (" << model::diff_issue_name(how) << "):\n" << std::flush;
-      Verdict v = d.run(p, verbose);
+      Verdict v = d.run(p, verbose ? Report::kAlways : Report::kDisagreement);
       if (v == Verdict::kEnvironment) return usage_error("diff", "the sandbox failed on " + target_name + " (see above)");
       if (v == Verdict::kAgree) continue;
       if (progress) std::cerr << "\n";
       std::cout << "nameifuzz diff: DISAGREEMENT on " << target_name << " (profile " << model::profile_name(*profile)
-                << ", " << model::diff_issue_name(how) << "), program " << i << " of seed " << seed << "\n";
+                << ", " << model::diff_issue_name(how) << "), program " << i << " of seed " << seed
+                << " (its run is above, as it happened)\n";
       Program small = minimize(d, p);
       int again = 0;
-      for (int k = 0; k < 3; ++k) again += d.run(small, false) == Verdict::kDisagree;
+      for (int k = 0; k < 3; ++k) again += d.run(small, Report::kNone) == Verdict::kDisagree;
       std::cout << "minimized from " << p.op_count() << " to " << small.op_count() << " ops (reproduced " << again
                 << "/3 after minimizing):\n"
                 << print_program(small) << "run on a fresh " << target_name << ":\n";
       std::cout.flush();
-      d.run(small, true);
+      d.run(small, Report::kAlways);
       return kExitFinding;
     }
     if (progress && (i - first + 1) % 100 == 0) {
