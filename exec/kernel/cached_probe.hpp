@@ -23,6 +23,9 @@ struct CachedProbe {
 template <typename TwinOf>
 std::vector<CachedProbe> probe_cached_twins(const History& history, size_t max_probes, TwinOf twin_of);
 
+// How many times a twin that answered -EAGAIN is tried again, each after its plain open.
+inline constexpr int kCachedRetries = 3;
+
 // Issues `op` (an open, no dirfd) as a plain syscall and closes what it opened; returns
 // the fd-normalized result (0 or -errno).
 int32_t open_and_close(const Op& op);
@@ -43,7 +46,13 @@ std::vector<CachedProbe> probe_cached_twins(const History& history, size_t max_p
     Op plain = *twin;  // the same walk without RESOLVE_CACHED, to warm the dcache now
     plain.resolve &= ~static_cast<uint32_t>(RESOLVE_CACHED);
     if (open_and_close(plain) < 0) continue;
-    probes.push_back({plain, *twin, open_and_close(*twin)});
+    int32_t result = open_and_close(*twin);
+    // complete_walk()'s try_to_unlazy() fails when mount_lock moved since path_init():
+    // a mount or umount anywhere on the machine. Such an -EAGAIN does not repeat; the
+    // class this oracle is for (a flag that always forces -EAGAIN) does.
+    for (int again = 0; again < kCachedRetries && result == -EAGAIN; ++again)
+      if (open_and_close(plain) == 0) result = open_and_close(*twin);
+    probes.push_back({plain, *twin, result});
   }
   return probes;
 }
