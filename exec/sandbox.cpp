@@ -283,6 +283,10 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
       last = p2;
       last_change = now;
     } else if (now - last_change > watchdog.stall_ns) {
+      // Abort a FUSE run's connection before the kill, while its fd table can still be
+      // reached (pidfd_getfd() finds none once the group leader has exited and only its
+      // threads stuck in request_wait_answer() remain: measured, a zombie left behind).
+      if (target_.kind == TargetKind::kFuse) fuse_aborted = abort_fuse_of(pidfd);
       kill(pid, SIGKILL);
       status.stalled = true;
       killed_at = now;
