@@ -96,9 +96,9 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
   int submitted;
   {
     std::lock_guard lock(mu_);
+    int64_t call = monotonic_ns();  // before prep(), which reads the fd registers
     for (size_t i = 0; i < chain.size(); ++i) prep(thread, chain[i], i, i + 1 < chain.size(), fds);
     uint64_t nvcsw = thread_nvcsw();
-    int64_t call = monotonic_ns();
     submitted = io_uring_submit(&ring_);  // io_uring_enter(to_submit=n, min_complete=0)
     uint32_t slept = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
     for (Event& ev : events) ev.call_ns = call, ev.nvcsw = slept, ev.how = Completion::kUnknown, ev.return_ns = -1;
