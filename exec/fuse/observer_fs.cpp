@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <future>
+#include <sched.h>
 #include <unistd.h>
 #include <ctime>
 #include <sys/mount.h>
@@ -27,6 +29,35 @@ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
+}
+
+// fuse_lowlevel_notify_inval_entry() for every entry the observer handed out.
+int invalidate_entries(State& s) {
+  std::vector<std::pair<uint64_t, std::string>> entries;
+  {
+    std::lock_guard lock(s.mu);
+    s.ns.for_each_entry([&entries](uint64_t parent, const std::string& name) { entries.emplace_back(parent, name); });
+  }
+  int done = 0;
+  for (const auto& [parent, name] : entries)
+    if (fuse_lowlevel_notify_inval_entry(s.session, parent, name.c_str(), name.size()) == 0) ++done;
+  return done;
+}
+
+// The control thread: runs the invalidations program threads ask for, until unmount.
+void serve_invalidations(State& s) {
+  std::unique_lock lock(s.stop_mu);
+  for (;;) {
+    s.stop_cv.wait(lock, [&s] { return s.stopping || s.invalidations_asked > s.invalidations_done; });
+    if (s.stopping) return;
+    uint64_t upto = s.invalidations_asked;
+    lock.unlock();
+    int n = invalidate_entries(s);
+    lock.lock();
+    s.invalidated = n;
+    s.invalidations_done = upto;
+    s.stop_cv.notify_all();
+  }
 }
 
 }  // namespace
@@ -121,13 +152,31 @@ std::string ObserverFs::mount(const std::string& mountpoint, const ObserverOptio
     return "fuse_session_mount failed";
   }
   mountpoint_ = mountpoint;
-  state_->loop = std::thread([s = state_.get()] {
+  // The serving threads, and the control thread that runs invalidations, get a root and
+  // cwd of their own (unshare(CLONE_FS); the threads libfuse starts share it): the process
+  // may chroot into this very mount, and a thread holding the state's lock must never
+  // walk it. libc opens paths by itself: a thread's first malloc in a new arena reads
+  // /sys/devices/system/cpu/online (get_nprocs()). Under the chroot that walk sent a
+  // request to the observer while its lock was held, and every serving thread then waited
+  // for the lock (measured: the revalidate stall, docs/FINDINGS.md).
+  std::promise<std::string> detached;
+  state_->loop = std::thread([s = state_.get(), &detached] {
+    if (unshare(CLONE_FS) != 0) {
+      detached.set_value(std::string("unshare(CLONE_FS): ") + strerror(errno));
+      return;
+    }
+    s->control = std::thread([s] { serve_invalidations(*s); });
+    detached.set_value({});
     fuse_loop_config* config = fuse_loop_cfg_create();
     fuse_loop_cfg_set_max_threads(config, s->options.max_threads);
     fuse_loop_cfg_set_idle_threads(config, s->options.max_threads);
     fuse_session_loop_mt(s->session, config);
     fuse_loop_cfg_destroy(config);
   });
+  if (std::string why = detached.get_future().get(); !why.empty()) {
+    unmount();
+    return why;
+  }
   return {};
 }
 
@@ -138,6 +187,7 @@ void ObserverFs::unmount() {
     state_->stopping = true;
   }
   state_->stop_cv.notify_all();
+  if (state_->control.joinable()) state_->control.join();
   fuse_session_exit(state_->session);
   // Unmounting aborts the connection: the loop's reads fail with ENODEV and it returns.
   umount2(mountpoint_.c_str(), MNT_DETACH);
@@ -154,15 +204,11 @@ void ObserverFs::set_faults(const std::vector<FuseFault>& faults) {
 }
 
 int ObserverFs::invalidate_all() {
-  std::vector<std::pair<uint64_t, std::string>> entries;
-  {
-    std::lock_guard lock(state_->mu);
-    state_->ns.for_each_entry([&entries](uint64_t parent, const std::string& name) { entries.emplace_back(parent, name); });
-  }
-  int done = 0;
-  for (const auto& [parent, name] : entries)
-    if (fuse_lowlevel_notify_inval_entry(state_->session, parent, name.c_str(), name.size()) == 0) ++done;
-  return done;
+  std::unique_lock lock(state_->stop_mu);
+  uint64_t ticket = ++state_->invalidations_asked;
+  state_->stop_cv.notify_all();
+  state_->stop_cv.wait(lock, [&] { return state_->stopping || state_->invalidations_done >= ticket; });
+  return state_->invalidated;
 }
 
 FuseTrace ObserverFs::take_trace() {

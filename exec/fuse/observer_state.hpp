@@ -26,7 +26,12 @@ struct ObserverFs::State {
   // (a serving thread asleep in a request keeps fuse_session_loop_mt() from returning).
   std::mutex stop_mu;
   std::condition_variable stop_cv;
-  bool stopping = false;  // guarded by stop_mu
+  bool stopping = false;  // guarded by stop_mu, as are the invalidation requests below
+  // invalidate_all() is called from the program's threads, which live in the chroot on
+  // this very mount: it hands the work to `control`, a thread outside it (see mount()).
+  std::thread control;
+  uint64_t invalidations_asked = 0, invalidations_done = 0;
+  int invalidated = 0;  // entries the last invalidation dropped
 
   double timeout() const { return options.caching == FuseCaching::kStrict ? 365.0 * 86400 : 0.0; }
 };
