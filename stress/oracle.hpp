@@ -39,7 +39,7 @@ struct RunRecord {
 };
 
 // What an oracle needs gathered in the run's child (see stress/run_extras.hpp).
-enum class Needs : uint8_t { kNothing, kFuseTrace, kFuseQuiescent, kCachedProbes, kSleeps };
+enum class Needs : uint8_t { kFuseTrace, kFuseQuiescent, kCachedProbes, kSleeps };
 
 struct Oracle {
   std::string_view name;

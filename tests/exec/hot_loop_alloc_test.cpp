@@ -1,25 +1,11 @@
 // The hot loop allocates nothing per op: a program with twice the ops per thread makes
 // exactly as many heap allocations in run_concurrent (threads, rings, barriers: per run,
-// not per op). Counted by replacing the global operator new in this test binary.
-#include <atomic>
-#include <cstdlib>
-#include <new>
+// not per op). Counted by tests/counting_new.hpp.
 #include <unistd.h>
 
 #include "exec/history_buffer.hpp"
 #include "tests/exec/sandbox_helpers.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "tests/counting_new.hpp"
 
 namespace nfz::test {
 namespace {
@@ -52,9 +38,9 @@ TEST(HotLoop, NoHeapAllocationPerOp) {
     for (int i = 0; i < 2; ++i) {
       const Program& p = i == 0 ? small : large;
       buffer.reset(p);
-      uint64_t before = g_allocations.load();
+      uint64_t before = heap_allocations();
       if (run_concurrent(p, env, {}, buffer) != kRunOk) return 3;
-      counts[i] = g_allocations.load() - before;
+      counts[i] = heap_allocations() - before;
     }
     fprintf(stderr, "allocations: %llu for %zu ops, %llu for %zu ops\n", static_cast<unsigned long long>(counts[0]),
             small.op_count(), static_cast<unsigned long long>(counts[1]), large.op_count());

@@ -1,23 +1,8 @@
 // LookupModel::step() makes no heap allocation once warm (model/lookup/state_pool.hpp):
-// the checker and `diff` take millions of steps. Counted by replacing the global
-// operator new in this test binary.
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+// the checker and `diff` take millions of steps. Counted by
+// tests/counting_new.hpp.
 #include "tests/model/model_test_util.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "tests/counting_new.hpp"
 
 namespace nfz::model::testing {
 namespace {
@@ -55,9 +40,9 @@ TEST(StepAlloc, NoHeapAllocationOnceWarm) {
       cycle();
       ASSERT_EQ(s, first) << describe_state(s);
       cycle();  // the spares and `out` reach their sizes
-      const uint64_t before = g_allocations.load();
+      const uint64_t before = test::heap_allocations();
       for (int i = 0; i < 100; ++i) cycle();
-      EXPECT_EQ(g_allocations.load() - before, 0u) << profile_name(profile) << (mode == Mode::kSequential ? " sequential" : " concurrent");
+      EXPECT_EQ(test::heap_allocations() - before, 0u) << profile_name(profile) << (mode == Mode::kSequential ? " sequential" : " concurrent");
     }
   }
 }
