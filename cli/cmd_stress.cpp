@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "cli/command.hpp"
 #include "exec/target.hpp"
@@ -63,6 +64,13 @@ int stress(const po::variables_map& vm) {
   o.memory_limit_mb = vm["memory-limit-mb"].as<uint32_t>();
   o.progress = !vm.count("quiet");
   o.keep_going = vm.count("keep-going") > 0;
+  int64_t jobs = vm.count("jobs") ? vm["jobs"].as<int64_t>() : std::max<long>(1, sysconf(_SC_NPROCESSORS_ONLN));
+  if (jobs < 1 || jobs > 256) return usage_error("stress", "--jobs must be 1..256");
+  o.jobs = static_cast<uint32_t>(jobs);
+  o.fresh_every = vm["fresh-every"].as<uint32_t>();
+  o.drop_caches_ms = vm["drop-caches-ms"].as<uint32_t>();
+  o.drop_caches_level = vm["drop-caches-level"].as<int>();
+  if (o.drop_caches_level < 1 || o.drop_caches_level > 3) return usage_error("stress", "--drop-caches-level must be 1, 2 or 3");
   std::ofstream json;
   if (vm.count("json")) {
     json.open(vm["json"].as<std::string>());
@@ -97,6 +105,10 @@ Command stress_command() {
                 ("shared-ring-every", po::value<int>()->default_value(4), "every Nth program shares one io_uring among its threads (0: never)")
                 ("memory-limit-mb", po::value<uint32_t>()->default_value(0), "run in a memory cgroup with this limit (memory pressure; 0: off)")
                 ("quiet", "no progress line")
+                ("jobs", po::value<int64_t>(), "worker processes, each with its own sandboxes; program n runs in job n mod N (default: online CPUs)")
+                ("fresh-every", po::value<uint32_t>()->default_value(256), "programs per resident target instance before a fresh one (1: a fresh mount per program; fuse:* always mounts per program)")
+                ("drop-caches-ms", po::value<uint32_t>()->default_value(2000), "cache pressure: write /proc/sys/vm/drop_caches every this many ms beside the programs (0: off)")
+                ("drop-caches-level", po::value<int>()->default_value(3), "what the cache pressure drops: 1 page cache, 2 dentries and inodes, 3 both")
                 ("keep-going", "do not stop at a finding: run the whole duration, write each title's first violation, count the rest");
           },
           stress};

@@ -1,11 +1,13 @@
 #include "exec/concurrent.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <memory>
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
@@ -22,7 +24,6 @@ namespace {
 
 constexpr int kInterruptSignal = SIGUSR2;
 constexpr int64_t kGiveUpGraceNs = 1'500'000'000;  // after the deadline's interrupt or cancel
-constexpr int64_t kPollNs = 5'000'000;
 
 void on_interrupt(int) {}
 
@@ -43,6 +44,25 @@ struct alignas(64) WorkerState {
   std::atomic<bool> finished{false};
   std::atomic<pid_t> tid{0};
   int64_t interrupted_at = 0;  // coordinator only
+};
+
+// Workers count themselves out here and wake the coordinator, which otherwise sleeps
+// until the nearest deadline: waiting costs nothing while the ops run.
+class FinishLine {
+ public:
+  void cross() {
+    finished_.fetch_add(1, std::memory_order_release);
+    syscall(SYS_futex, &finished_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
+  uint32_t crossed() const { return finished_.load(std::memory_order_acquire); }
+  // Sleeps until a worker crosses after `seen` were counted, or for `ns`.
+  void wait(uint32_t seen, int64_t ns) {
+    timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    syscall(SYS_futex, &finished_, FUTEX_WAIT_PRIVATE, seen, &ts, nullptr, 0);
+  }
+
+ private:
+  std::atomic<uint32_t> finished_{0};
 };
 
 struct Phase {
@@ -73,7 +93,7 @@ class WorkerRing {
 
 // The hot loop: no allocation, no shared lock (with a ring of its own).
 void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, WorkerRing& ring,
-          WorkerState& state, std::barrier<>& start) {
+          WorkerState& state, std::barrier<>& start, FinishLine& finish) {
   start.arrive_and_wait();
   HistoryBuffer& buffer = phase.buffer;
   const int64_t deadline = phase.options.op_deadline_ns;
@@ -113,6 +133,7 @@ void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, 
     i = end;
   }
   state.finished.store(true, std::memory_order_release);
+  finish.cross();
 }
 
 // Runs `lists` (thread index, ops) together and watches their deadlines. Returns false
@@ -127,6 +148,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
   // its creator), before the start barrier; a worker without its ring skips its ops.
   std::barrier<> made(static_cast<std::ptrdiff_t>(n + 1));
   std::barrier<> start(static_cast<std::ptrdiff_t>(n + 1));
+  FinishLine finish;
   std::vector<std::thread> threads;
   threads.reserve(n);
   for (size_t w = 0; w < n; ++w)
@@ -139,9 +161,10 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
       if (!ring_errors[w].empty()) {
         start.arrive_and_wait();
         states[w].finished.store(true, std::memory_order_release);
+        finish.cross();
         return;
       }
-      work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start);
+      work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start, finish);
     });
   made.arrive_and_wait();
   for (const auto& e : ring_errors)
@@ -156,26 +179,32 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
   bool all_back = true;
   std::vector<bool> given_up(n, false);
   for (;;) {
+    uint32_t seen = finish.crossed();
     bool running = false;
     int64_t now = monotonic_ns();
+    int64_t next = now + deadline;  // a worker between ops starts its next one soon
     for (size_t w = 0; w < n; ++w) {
       WorkerState& s = states[w];
       if (s.finished.load(std::memory_order_acquire) || given_up[w]) continue;
       running = true;
       int64_t started = s.op_started.load(std::memory_order_acquire);
-      if (!started || now - started <= deadline) continue;
-      if (s.via_syscall.load() && !s.interrupted.load()) {
+      if (!started) continue;
+      if (now - started <= deadline) {
+        next = std::min(next, started + deadline + 1);
+      } else if (s.via_syscall.load() && !s.interrupted.load()) {
         s.interrupted.store(true);
         s.interrupted_at = now;
         syscall(SYS_tgkill, getpid(), s.tid.load(), kInterruptSignal);
+        next = std::min(next, started + deadline + kGiveUpGraceNs + 1);
       } else if (now - started > deadline + kGiveUpGraceNs) {
         given_up[w] = true;  // io_uring waits and cancels on its own; past that it is stuck
         all_back = false;
+      } else {
+        next = std::min(next, started + deadline + kGiveUpGraceNs + 1);
       }
     }
     if (!running) break;
-    timespec ts{0, kPollNs};
-    nanosleep(&ts, nullptr);
+    finish.wait(seen, std::max<int64_t>(next - now, 1'000'000));
   }
   for (size_t w = 0; w < n; ++w) {
     if (given_up[w]) threads[w].detach();
@@ -222,20 +251,29 @@ int run_concurrent(const Program& program, const SandboxEnv& env, const Concurre
 ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
                           HistoryBuffer& buffer) {
   buffer.reset(program);
+  const bool then = options.then_program && options.then_buffer && sandbox.resident();
+  if (then) options.then_buffer->reset(*options.then_program);
   ConcurrentRun run;
   Watchdog watchdog;
-  watchdog.progress = [&buffer] { return buffer.progress(); };
+  watchdog.progress = [&] { return buffer.progress() + (then ? options.then_buffer->progress() : 0); };
   // Past the child's own deadline handling, and past the longest sleep an op may ask for.
   watchdog.stall_ns = 2 * options.op_deadline_ns + int64_t{kMaxSleepMicros} * 1000 + 1'000'000'000;
   run.status = sandbox.run(
       [&](const SandboxEnv& env) {
         int code = run_concurrent(program, env, options, buffer);
         if (options.after_run) options.after_run(env, code);
+        if (then && code == kRunOk && env.fresh_root && env.fresh_root()) {
+          ConcurrentOptions second = options;
+          second.after_run = nullptr;
+          run_concurrent(*options.then_program, env, second, *options.then_buffer);
+        }
         return code;
       },
       watchdog);
   run.code = run.status.stalled ? kRunHung : run.status.exit_code;
   run.history = buffer.collect(program, sandbox.target().name);
+  if (then && options.then_buffer->started())
+    run.then_history = options.then_buffer->collect(*options.then_program, sandbox.target().name);
   return run;
 }
 

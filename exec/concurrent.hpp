@@ -7,13 +7,14 @@
 // The hot loop allocates nothing and takes no lock shared between workers: events are
 // written in place into the HistoryBuffer, the fd registers are atomic words, each worker
 // has its own ring. A coordinator (the sandbox child's main thread) watches per-op
-// deadlines: a syscall past its deadline is interrupted by a signal to its thread (a FIFO
+// deadlines (asleep on a futex until a worker finishes or a deadline is due): a syscall past its deadline is interrupted by a signal to its thread (a FIFO
 // open waiting for a peer, fifo(7)); io_uring ops are cancelled by their worker; a worker
 // that does not come back is abandoned and its op recorded as hung.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/program.hpp"
@@ -32,6 +33,11 @@ struct ConcurrentOptions {
   // observer's trace, RESOLVE_CACHED probes). After kRunOk every fd the run opened is
   // closed and its rings are gone, so the target is quiescent.
   std::function<void(const SandboxEnv&, int code)> after_run;
+  // On a resident sandbox: a second program run in the same child after a kRunOk run (and
+  // after_run), in a fresh root of its own (SandboxEnv::fresh_root), recorded into its own
+  // buffer: the stress loop's syscall twin without a second fork.
+  const Program* then_program = nullptr;
+  HistoryBuffer* then_buffer = nullptr;
 };
 
 // Result codes of a concurrent run in the sandbox child.
@@ -47,6 +53,7 @@ int run_concurrent(const Program& program, const SandboxEnv& env, const Concurre
 // One program on one sandbox: fork, run, collect. `status` tells a stalled/abandoned run.
 struct ConcurrentRun {
   History history;
+  std::optional<History> then_history;  // ConcurrentOptions::then_program, when it ran
   RunStatus status;
   int code = kRunOk;  // run_concurrent's, or kExitEnvironment
 };

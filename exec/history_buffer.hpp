@@ -34,6 +34,12 @@ class HistoryBuffer {
   void set_tid(int thread, int32_t tid) { header_->tids[thread + 1] = tid; }
   // Grows while the run makes progress: the parent's watchdog reads it.
   uint64_t progress() const { return header_->progress.load(std::memory_order_relaxed); }
+  // Whether any op of the program was issued since reset().
+  bool started() const {
+    for (const auto& n : header_->issued)
+      if (n.load(std::memory_order_acquire)) return true;
+    return false;
+  }
 
   // The History of the run so far: finished ops as recorded, ops in flight as hung
   // (never returned), ops never issued left out. Events ordered by call time.

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,17 +91,24 @@ std::unique_ptr<Sandbox> Sandbox::open(const TargetSpec& target, const SandboxOp
     sweep_stale_runs(target.dir, kRunPrefix);  // what a killed process left there
     sb->base_ = target.dir;
   }
-  if (on_loop_image(target.kind)) {
+  if (on_loop_image(target.kind) || sb->resident()) {
     why = sb->start_instance();
     if (!why.empty()) return nullptr;
   }
   return sb;
 }
 
+std::string Sandbox::instance_tag() {
+  return std::string(fstype_of(target_.kind)) + "-" + std::to_string(getpid()) + "-" +
+         run_dir_.substr(run_dir_.rfind('-') + 1) + "-" + std::to_string(instance_++);
+}
+
 std::string Sandbox::start_instance() {
+  runs_in_instance_ = 0;
+  if (target_.kind == TargetKind::kDir) return start_dir_instance();
+  if (!on_loop_image(target_.kind)) return start_memory_instance();
+  std::string tag = instance_tag();
   const char* fstype = fstype_of(target_.kind);
-  std::string tag = std::string(fstype) + "-" + std::to_string(getpid()) + "-" +
-                    run_dir_.substr(run_dir_.rfind('-') + 1) + "-" + std::to_string(instance_++);
   image_ = std::string(kImageDir) + "/" + tag + ".img";
   set_leftover_image(leftovers_, image_, -1);
   if (std::string why = make_image(target_.kind, image_); !why.empty()) return why;
@@ -116,58 +124,72 @@ std::string Sandbox::start_instance() {
     close(loop_fd);
     return "make " + mount_point + ": " + strerror(errno);
   }
-  int status_pipe[2];
-  if (pipe2(status_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + strerror(errno);
-  pid_t owner = getpid();
-  fflush(nullptr);
-  keeper_ = fork();
-  if (keeper_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // our death unmounts it, and autoclear detaches the loop
-    if (getppid() != owner) _exit(0);
-    int err = 0;
-    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        mount(source.c_str(), mount_point.c_str(), fstype, MS_NOSUID, nullptr) != 0)
-      err = errno;
-    if (write(status_pipe[1], &err, sizeof err) != sizeof err) _exit(1);
-    if (err) _exit(1);
-    for (int fd = 0; fd < 1024; ++fd) close(fd);
-    for (;;) pause();
-  }
-  set_leftover_image(leftovers_, image_, keeper_);
-  close(status_pipe[1]);
-  int err = EIO;
-  bool got = read(status_pipe[0], &err, sizeof err) == sizeof err;
-  close(status_pipe[0]);
+  std::string why = keeper_.start([&] {
+    return mount(source.c_str(), mount_point.c_str(), fstype, MS_NOSUID, nullptr) == 0 ? 0 : errno;
+  });
   close(loop_fd);  // from now on only the keeper's mount holds the device
-  if (!got || err) {
-    errno = err;
-    std::string why = std::string("mount ") + fstype + " on " + device + ": " + strerror(err);
+  if (!why.empty()) {
+    why = std::string("mount ") + fstype + " on " + device + ": " + why;
     stop_instance();
     return why;
   }
-  keeper_ns_fd_ = ::open(("/proc/" + std::to_string(keeper_) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC);
-  if (keeper_ns_fd_ < 0) return std::string("open the keeper's mount namespace: ") + strerror(errno);
+  set_leftover_image(leftovers_, image_, keeper_.pid());
   base_ = mount_point;
   return {};
 }
 
+// tmpfs and overlay held by a keeper (resident runs): one mount serves many programs.
+std::string Sandbox::start_memory_instance() {
+  std::string tag = instance_tag();
+  std::string mount_point = run_dir_ + "/" + tag;
+  std::string parts = mount_point + "-parts";
+  for (const std::string& dir : {mount_point, parts})
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return "mkdir " + dir + ": " + strerror(errno);
+  bool overlay = target_.kind == TargetKind::kOverlay;
+  std::string why = keeper_.start([&] {
+    if (!overlay) return mount("nameifuzz-tmpfs", mount_point.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) == 0 ? 0 : errno;
+    if (mount("nameifuzz-overlay-parts", parts.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) != 0) return errno;
+    for (const char* sub : {"/lower", "/upper", "/work"}) mkdir((parts + sub).c_str(), 0755);
+    std::string options = "lowerdir=" + parts + "/lower,upperdir=" + parts + "/upper,workdir=" + parts + "/work";
+    return mount("nameifuzz-overlay", mount_point.c_str(), "overlay", MS_NOSUID, options.c_str()) == 0 ? 0 : errno;
+  });
+  if (!why.empty()) return std::string("mount ") + fstype_of(target_.kind) + ": " + why;
+  set_leftover_image(leftovers_, "", keeper_.pid());
+  base_ = mount_point;
+  return {};
+}
+
+// dir:PATH, resident: the keeper holds only a private namespace for the runs to share.
+std::string Sandbox::start_dir_instance() {
+  std::string why = keeper_.start([] { return 0; });
+  if (!why.empty()) return "a private mount namespace: " + why;
+  set_leftover_image(leftovers_, "", keeper_.pid());
+  base_ = target_.dir;
+  return {};
+}
+
 void Sandbox::stop_instance() {
-  if (keeper_ns_fd_ >= 0) close(keeper_ns_fd_);
-  keeper_ns_fd_ = -1;
-  if (keeper_ > 0) {
-    kill(keeper_, SIGKILL);
-    while (waitpid(keeper_, nullptr, 0) < 0 && errno == EINTR) {}
-  }
-  keeper_ = -1;
+  keeper_.stop();
   if (!image_.empty()) unlink(image_.c_str());
   image_.clear();
   set_leftover_image(leftovers_, "", -1);
 }
 
 std::string Sandbox::rebuild() {
-  if (!on_loop_image(target_.kind)) return {};
+  if (!keeper_.running() && !on_loop_image(target_.kind)) return {};
   stop_instance();
   return start_instance();
+}
+
+// Whether the resident instance should make way for a fresh one before the next run:
+// every options_.fresh_every runs, and when its space or inodes run low.
+bool Sandbox::instance_worn() const {
+  if (options_.fresh_every && runs_in_instance_ >= options_.fresh_every) return true;
+  if (target_.kind == TargetKind::kDir || !keeper_.running()) return false;
+  struct statvfs st {};
+  std::string where = "/proc/" + std::to_string(keeper_.pid()) + "/root" + base_;
+  if (statvfs(where.c_str(), &st) != 0) return false;
+  return st.f_bfree * 8 < st.f_blocks || (st.f_files && st.f_ffree * 8 < st.f_files);
 }
 
 Sandbox::~Sandbox() {
@@ -178,16 +200,50 @@ Sandbox::~Sandbox() {
   unregister_leftovers(leftovers_);
 }
 
+// A resident run: the keeper's namespace is shared by the runs, so nothing is mounted;
+// the run takes a fresh directory of the instance (and removes its predecessors').
+std::string Sandbox::fresh_directory() const {
+  std::string prefix = kRunPrefix + std::to_string(getppid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-";
+  remove_old_runs(base_, prefix);
+  std::string dir = base_ + "/" + prefix + std::to_string(runs_);
+  if (mkdir(dir.c_str(), 0755) != 0) environment_failure("mkdir " + dir);
+  return dir;
+}
+
 void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (!options_.cgroup_procs.empty() && !join_cgroup(options_.cgroup_procs)) environment_failure("join " + options_.cgroup_procs);
-  if (keeper_ns_fd_ >= 0 && setns(keeper_ns_fd_, CLONE_NEWNS) != 0) environment_failure("join the target's namespace");
-  if (unshare(CLONE_NEWNS) != 0) environment_failure("unshare(CLONE_NEWNS)");
-  // Mount events must not propagate back to the host's (or the keeper's) namespace.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) environment_failure("make / private");
+  if (keeper_.namespace_fd() >= 0 && setns(keeper_.namespace_fd(), CLONE_NEWNS) != 0)
+    environment_failure("join the target's namespace");
   SandboxEnv env;
   env.target = target_.name;
   env.drop_caches_fd = ::open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+  if (resident()) {
+    std::string root = fresh_directory();
+    // Held for fresh_root() only: no op reaches it (ops name the fds they opened).
+    // High, so that the program's fds get the numbers they get in a fresh run.
+    int base_fd = -1;
+    if (int fd = ::open(base_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+      base_fd = fcntl(fd, F_DUPFD_CLOEXEC, 1000);
+      close(fd);
+    }
+    if (chdir(root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
+    std::string next = root.substr(root.rfind('/') + 1) + "-2";
+    env.fresh_root = [base_fd, next]() mutable {
+      bool ok = base_fd >= 0 && mkdirat(base_fd, next.c_str(), 0755) == 0 && fchdir(base_fd) == 0 &&
+                chdir(next.c_str()) == 0 && chroot(".") == 0 && chdir("/") == 0;
+      if (base_fd >= 0) close(base_fd);
+      base_fd = -1;
+      return ok;
+    };
+    umask(0);
+    int code = body(env);
+    fflush(nullptr);
+    _exit(code);
+  }
+  if (unshare(CLONE_NEWNS) != 0) environment_failure("unshare(CLONE_NEWNS)");
+  // Mount events must not propagate back to the host's (or the keeper's) namespace.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) environment_failure("make / private");
   std::string root = run_dir_ + "/root";
   switch (target_.kind) {
     case TargetKind::kTmpfs: must_mount("nameifuzz-tmpfs", root, "tmpfs", MS_NOSUID, kTmpfsOptions); break;
@@ -201,10 +257,7 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
     }
     case TargetKind::kFuse: break;  // below, in the process that runs the body: it serves on threads
     default: {  // a fresh directory of the long-lived filesystem, bound over our root
-      std::string prefix = kRunPrefix + std::to_string(getppid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-";
-      remove_old_runs(base_, prefix);
-      std::string dir = base_ + "/" + prefix + std::to_string(runs_);
-      if (mkdir(dir.c_str(), 0755) != 0) environment_failure("mkdir " + dir);
+      std::string dir = fresh_directory();
       must_mount(dir.c_str(), root, nullptr, MS_BIND, nullptr);
       break;
     }
@@ -242,6 +295,13 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
 
 RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog) {
   RunStatus status;
+  if (resident() && instance_worn()) {
+    if (std::string why = rebuild(); !why.empty()) {
+      fprintf(stderr, "nameifuzz: %s: a fresh instance: %s\n", target_.name.c_str(), why.c_str());
+      status.exit_code = kExitEnvironment;
+      return status;
+    }
+  }
   fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
@@ -251,6 +311,7 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
   }
   if (pid == 0) run_child(body);
   ++runs_;
+  ++runs_in_instance_;
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   uint64_t last = watchdog.progress ? watchdog.progress() : 0;
   int64_t last_change = monotonic_ns();

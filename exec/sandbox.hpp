@@ -18,6 +18,7 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "exec/keeper.hpp"
 #include "exec/target.hpp"
 
 namespace nfz::fuse {
@@ -36,6 +37,10 @@ struct SandboxEnv {
   // fuse:* targets: the observer serving the run's root, for its trace, faults and
   // invalidations (its trace starts empty: the sandbox's own setup requests are dropped).
   fuse::ObserverFs* observer = nullptr;
+  // Resident runs: moves the run into another fresh empty directory of the instance, its
+  // new root (a second program in the same child: the stress loop's syscall twin).
+  // Returns false when it could not. Null elsewhere.
+  std::function<bool()> fresh_root;
 };
 
 struct SandboxOptions {
@@ -46,6 +51,13 @@ struct SandboxOptions {
   // Runs join this memory cgroup (its cgroup.procs) before anything else: the memory-
   // pressure helper, exec/memory_cgroup.hpp. Empty: none.
   std::string cgroup_procs;
+  // Resident (the stress loop): the target's mount is made once, held by a keeper, and
+  // every run takes a fresh empty directory of it instead of a mount of its own; a new
+  // instance every `fresh_every` runs (0: only when it runs low on space or inodes, or
+  // after a hang). fuse:* targets and runs with a procfs still mount per run
+  // (docs/EXECUTOR.md says what differs).
+  bool resident = false;
+  uint32_t fresh_every = 256;
 };
 
 // How one run ended.
@@ -79,11 +91,18 @@ class Sandbox {
   std::string rebuild();
 
   const TargetSpec& target() const { return target_; }
+  // Whether runs share a resident instance (SandboxOptions::resident, where it applies).
+  bool resident() const { return options_.resident && target_.kind != TargetKind::kFuse && !options_.procfs; }
 
  private:
   Sandbox(TargetSpec target, SandboxOptions options) : target_(std::move(target)), options_(options) {}
+  std::string instance_tag();
   std::string start_instance();
+  std::string start_memory_instance();
+  std::string start_dir_instance();
   void stop_instance();
+  bool instance_worn() const;
+  std::string fresh_directory() const;
   [[noreturn]] void run_child(const std::function<int(const SandboxEnv&)>& body);
 
   TargetSpec target_;
@@ -91,10 +110,10 @@ class Sandbox {
   std::string run_dir_;    // /run/nameifuzz-<pid>-<seq>: this sandbox's host directories
   int instance_ = 0;
   std::string image_;      // loop targets: the image file
-  pid_t keeper_ = -1;      // loop targets: holds the mount in its namespace
-  int keeper_ns_fd_ = -1;  // its mount namespace, for runs to join
+  Keeper keeper_;          // loop targets and resident runs: holds the mount in its namespace
   std::string base_;       // fresh-directory targets: where run directories are made
   uint64_t runs_ = 0;
+  uint64_t runs_in_instance_ = 0;
   int leftovers_ = -1;     // our slot in exec/leftovers.hpp's table
   std::vector<pid_t> abandoned_;  // runs stuck in the kernel, reaped once they die
 };

@@ -1,6 +1,9 @@
 #include "stress/findings.hpp"
 
+#include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 
 #include "core/text.hpp"
@@ -17,6 +20,24 @@ std::string signature_of(const std::string& title) {
   while (!s.empty() && s.back() == '-') s.pop_back();
   if (s.size() > 200) s.resize(200);
   return s.empty() ? "finding" : s;
+}
+
+bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title) {
+  namespace fs = std::filesystem;
+  fs::path claims = fs::path(dir) / ".claims" / std::to_string(run_id);
+  std::error_code ec;
+  fs::create_directories(claims, ec);
+  int fd = ::open((claims / signature_of(title)).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return errno != EEXIST;  // a folder we cannot claim we may still try to write
+  close(fd);
+  return true;
+}
+
+void release_claims(const std::string& dir, uint64_t run_id) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::remove_all(fs::path(dir) / ".claims" / std::to_string(run_id), ec);
+  fs::remove(fs::path(dir) / ".claims", ec);  // only when no other run has claims there
 }
 
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,

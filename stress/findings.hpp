@@ -25,6 +25,12 @@ struct FindingOrigin {
 // "kernel.health: open hung on ext4" -> "kernel.health-open-hung-on-ext4"
 std::string signature_of(const std::string& title);
 
+// Claims the folder of `title` for this run (run_id): true for the first job of the run
+// that asks, false for the others (an O_EXCL file under <dir>/.claims/<run_id>/).
+bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title);
+// Removes the run's claims once every job is done.
+void release_claims(const std::string& dir, uint64_t run_id);
+
 // Writes the finding; returns its folder, or "" and `why` when it could not be written.
 std::string write_finding(const std::string& dir, const oracles::Violation& violation, const Program& program,
                           const History& history, const History* twin, const FindingOrigin& origin, std::string& why,

@@ -35,7 +35,7 @@ OpMix default_op_mix() {
   weight(m, OpKind::kLink) = 10;
   weight(m, OpKind::kMknod) = 4;
   weight(m, OpKind::kStatx) = 10;
-  weight(m, OpKind::kDropCaches) = 1;
+  weight(m, OpKind::kDropCaches) = 0;  // global and slow: the loop's cache pressure does it (stress/cache_pressure.hpp)
   weight(m, OpKind::kSleep) = 1;
   weight(m, OpKind::kRevalidate) = 1;  // the FUSE observer's invalidations; a no-op elsewhere
   return m;

@@ -1,6 +1,7 @@
 #include "stress/stress_loop.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -12,7 +13,10 @@
 #include "exec/memory_cgroup.hpp"
 #include "exec/sandbox.hpp"
 #include "oracles/nonblock/nonblock.hpp"
+#include "core/text.hpp"
+#include "stress/cache_pressure.hpp"
 #include "stress/findings.hpp"
+#include "stress/jobs.hpp"
 #include "stress/issue_equivalent.hpp"
 #include "stress/kernel_log.hpp"
 #include "stress/oracle.hpp"
@@ -104,12 +108,27 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
         continue;
       }
       std::string why;
-      std::string folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin,
-                                         why, record.fuse);
+      std::string folder;
+      if (claim_finding(findings_dir, summary.options.run_id, v.title))
+        folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin, why,
+                               record.fuse);
+      else
+        why = "another job of this run writes it";
       summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
     }
   }
 }
+
+// An order-free digest of the programs a bounded run made (program number and text), so
+// that runs split over different job counts can be compared.
+uint64_t program_digest(uint64_t n, const Program& program) {
+  uint64_t h = std::hash<std::string>{}(print_program(program)) ^ (n * 0x9e3779b97f4a7c15ull);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 33);
+}
+
+}  // namespace
 
 void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
   char line[512];
@@ -123,9 +142,18 @@ void print_progress(std::ostream& out, const StressSummary& s, double seconds, b
   out << (tty ? "\r" : "") << text << (tty && !final_line ? "" : "\n") << std::flush;
 }
 
-}  // namespace
-
 int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary) {
+  StressOptions o = options;
+  if (!o.run_id) o.run_id = static_cast<uint64_t>(getpid());
+  if (o.jobs > 1) return run_jobs(o, progress, summary);
+  int code = run_job(o, {0, 1}, [&](const StressSummary& s, double seconds, bool final_line) {
+    print_progress(progress, s, seconds, final_line);
+  }, summary);
+  release_claims(o.findings_dir, o.run_id);
+  return code;
+}
+
+int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& report, StressSummary& summary) {
   summary = StressSummary{};
   summary.options = options;
   auto fail = [&](const std::string& why) {
@@ -138,6 +166,8 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   if (!why.empty()) return fail(why);
   kernel::SleepTracer tracer;
   if (needs(oracles, Needs::kSleeps)) summary.tracing = start_tracing(tracer);  // before any thread exists
+  CachePressure pressure;  // with several jobs, their parent applies it (stress/jobs.cpp)
+  if (slice.count == 1) summary.cache_pressure = pressure.start(options.drop_caches_ms, options.drop_caches_level);
   ExtrasChannel channel;
   if (std::string e = channel.open(); !e.empty()) return fail(e);
   install_stop_handlers();
@@ -147,6 +177,8 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
 
   MemoryCgroup cgroup;
   SandboxOptions sandbox_options;
+  sandbox_options.resident = options.fresh_every != 1;
+  sandbox_options.fresh_every = options.fresh_every;
   summary.memory_pressure = "off";
   if (options.memory_limit_mb > 0) {
     if (std::string e = cgroup.create(uint64_t{options.memory_limit_mb} << 20); e.empty()) {
@@ -156,13 +188,14 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       summary.memory_pressure = "skipped: " + e;
     }
   }
-  std::vector<std::unique_ptr<Sandbox>> sandboxes;
-  for (const TargetSpec& t : options.targets) {
-    auto sb = Sandbox::open(t, sandbox_options, why);
-    if (!sb) return fail(t.name + ": " + why);
-    sandboxes.push_back(std::move(sb));
+  // Program n runs on target n mod targets: a job opens only the targets its programs use.
+  if (options.targets.empty()) return fail("no target");
+  std::vector<std::unique_ptr<Sandbox>> sandboxes(options.targets.size());
+  for (size_t t = 0; t < options.targets.size(); ++t) {
+    if (!slice.meets(t, options.targets.size())) continue;
+    sandboxes[t] = Sandbox::open(options.targets[t], sandbox_options, why);
+    if (!sandboxes[t]) return fail(options.targets[t].name + ": " + why);
   }
-  if (sandboxes.empty()) return fail("no target");
 
   ProgramSource source(options.seed, options.threads, options.max_ops_per_thread, options.mix);
   if (needs(oracles, Needs::kSleeps)) source.set_nonblock_every(2);  // half the programs aim at NOBLOCK paths
@@ -170,7 +203,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   const int64_t start = monotonic_ns();
   const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);
   int64_t next_progress = start + 1'000'000'000;
-  for (uint64_t n = options.first_program;; ++n) {
+  for (uint64_t n = options.first_program + slice.first_offset(options.first_program);; n += slice.count) {
     if (stop_requested()) {
       summary.stopped_by = "signal";
       break;
@@ -185,6 +218,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     }
     Sandbox& sandbox = *sandboxes[n % sandboxes.size()];
     Program program = source.make(n);
+    if (options.max_programs) summary.program_digest += program_digest(n, program);
     ConcurrentOptions run_options;
     run_options.op_deadline_ns = options.op_deadline_ns;
     bool shared = options.shared_ring_every > 0 && n % static_cast<uint64_t>(options.shared_ring_every) ==
@@ -196,6 +230,14 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
         channel.send(gather_extras(env, code, buffer.collect(program, sandbox.target().name), wanted));
       };
     channel.clear();
+    // The syscall twin runs in the same child on a resident sandbox, else in one of its own.
+    const bool want_twin = wants_syscall_twin(program);
+    Program twin_program;
+    if (want_twin && sandbox.resident()) {
+      twin_program = syscall_twin(program);
+      run_options.then_program = &twin_program;
+      run_options.then_buffer = &twin_buffer;
+    }
     ConcurrentRun run = run_program(sandbox, program, run_options, buffer);
     RunExtras extras = channel.receive();
     run_options.after_run = nullptr;  // not for the twin
@@ -203,7 +245,11 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
     if (run.code == kRunNoUring) return fail("io_uring unavailable");
     (shared ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
     std::unique_ptr<ConcurrentRun> twin;
-    if (wants_syscall_twin(program) && run.code == kRunOk) {
+    if (run.then_history) {
+      twin = std::make_unique<ConcurrentRun>();
+      twin->history = std::move(*run.then_history);
+      ++summary.twins;
+    } else if (want_twin && !sandbox.resident() && run.code == kRunOk) {
       twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer));
       ++summary.twins;
     }
@@ -235,12 +281,14 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       break;
     }
     if (options.progress && now >= next_progress) {
-      print_progress(progress, summary, (now - start) / 1e9, false);
+      report(summary, (now - start) / 1e9, false);
       next_progress = now + 1'000'000'000;
     }
   }
   summary.seconds = (monotonic_ns() - start) / 1e9;
-  if (options.progress) print_progress(progress, summary, summary.seconds, true);
+  pressure.stop();
+  summary.cache_drops = pressure.drops();
+  if (options.progress) report(summary, summary.seconds, true);
   summary.exit_code = summary.findings.empty() ? 0 : 1;
   return summary.exit_code;
 }

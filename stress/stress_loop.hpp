@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -32,6 +34,16 @@ struct StressOptions {
   // Go on after a finding until the duration ends; each title's first violation is the
   // one written, later ones are counted.
   bool keep_going = false;
+  // Programs per resident target instance (1: a fresh mount for every run, as replay has).
+  uint32_t fresh_every = 256;
+  // Cache pressure beside the programs (stress/cache_pressure.hpp): drop_caches at this
+  // level every drop_caches_ms (0: off).
+  uint32_t drop_caches_ms = 2000;
+  int drop_caches_level = 3;
+  // Worker processes (stress/jobs.hpp); program n runs in job n mod jobs.
+  uint32_t jobs = 1;
+  // Names this run's claims on finding folders, so jobs write each title once (0: the pid).
+  uint64_t run_id = 0;
 };
 
 struct OracleStats {
@@ -68,16 +80,47 @@ struct StressSummary {
   uint64_t abandoned_runs = 0;
   std::vector<OracleStats> oracles;
   std::vector<FindingRecord> findings;
+  std::string cache_pressure = "off";  // "drop_caches 3 every 2000 ms", "off", "skipped: why"
+  uint64_t cache_drops = 0;
   std::string memory_pressure;  // "cgroup v1 .../nameifuzz-<pid>, 64 MiB" or "off" or "skipped: why"
   std::string stopped_by;       // "duration", "programs", "signal", "finding"
   int exit_code = 0;
+  uint32_t jobs = 1;
+  // With --programs: an order-free digest of (number, text) of every program run, equal
+  // for equal sets of programs whatever the job count.
+  uint64_t program_digest = 0;
 };
 
-// Runs the loop. Progress lines go to `progress` (stderr); an environment problem
-// returns exit code 2 with `summary.stopped_by` holding the one-line reason.
-int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary);
+// Which programs a job runs: n with n mod count == index.
+struct JobSlice {
+  uint32_t index = 0, count = 1;
+  // From `first`, how far to the job's first program.
+  uint64_t first_offset(uint64_t first) const { return (index + count - first % count) % count; }
+  // Whether any of the job's programs runs on target `t` of `targets` (program n on n mod targets).
+  bool meets(size_t t, size_t targets) const {
+    size_t a = count, b = targets;
+    while (b) a %= b, std::swap(a, b);  // gcd
+    return t % a == index % a;
+  }
+};
 
+// What a job reports as it goes: its summary so far, its seconds, whether it is the last.
+using ProgressSink = std::function<void(const StressSummary&, double, bool)>;
+
+// Runs the loop (in options.jobs worker processes when more than one). Progress lines go
+// to `progress` (stderr); an environment problem returns exit code 2 with
+// `summary.stopped_by` holding the one-line reason.
+int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary);
+// One job's share of the loop, in the calling process.
+int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& report, StressSummary& summary);
+
+void print_progress(std::ostream& out, const StressSummary& summary, double seconds, bool final_line);
 void print_summary(std::ostream& out, const StressSummary& summary);
 void write_summary_json(std::ostream& out, const StressSummary& summary);
+// The same on one line (what a job sends its parent).
+std::string summary_json_line(const StressSummary& summary);
+// The counts, oracle stats and findings of a summary written by write_summary_json
+// (options are the caller's); throws nlohmann::json::exception on a malformed one.
+StressSummary read_summary_json(const std::string& text, const StressOptions& options);
 
 }  // namespace nfz::stress

@@ -1,4 +1,5 @@
 // The stress run's summary: a few lines a person reads at a glance, and the same as JSON.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -43,11 +44,14 @@ std::string uring_by_kind(const StressSummary& s) {
 
 }  // namespace
 
+static nlohmann::json summary_json(const StressSummary& s);
+
 void print_summary(std::ostream& out, const StressSummary& s) {
   const auto& o = s.options;
   double secs = std::max(s.seconds, 1e-9);
   out << "nameifuzz stress: " << fixed(s.seconds, 1) << " s on " << targets_text(o) << ", " << o.threads
-      << " threads, seed " << o.seed << " (stopped by " << s.stopped_by << ")\n";
+      << " threads, " << s.jobs << (s.jobs == 1 ? " job" : " jobs") << ", seed " << o.seed << " (stopped by "
+      << s.stopped_by << ")\n";
   out << "  programs  " << s.programs << "  (" << fixed(s.programs / secs, 1) << "/s; " << s.per_thread_ring_programs
       << " with a ring per thread, " << s.shared_ring_programs << " sharing one; " << s.twins << " syscall twins)\n";
   out << "  ops       " << s.ops << "  (" << fixed(s.ops / secs, 0) << "/s)  ";
@@ -55,6 +59,8 @@ void print_summary(std::ostream& out, const StressSummary& s) {
     if (uint64_t n = s.completions(static_cast<Completion>(i))) out << kCompletionNames[i] << " " << n << "  ";
   out << "\n  io_uring by op: " << uring_by_kind(s);
   out << "\n  sleep tracing: " << s.tracing;
+  out << "\n  cache pressure: " << s.cache_pressure;
+  if (s.cache_drops) out << " (" << s.cache_drops << " drops)";
   out << "\n  memory pressure: " << s.memory_pressure;
   if (s.abandoned_runs) out << "; " << s.abandoned_runs << " runs abandoned (hung in the kernel)";
   out << "\n  oracles:\n";
@@ -77,7 +83,7 @@ void print_summary(std::ostream& out, const StressSummary& s) {
   else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
 }
 
-void write_summary_json(std::ostream& out, const StressSummary& s) {
+static nlohmann::json summary_json(const StressSummary& s) {
   using nlohmann::json;
   const auto& o = s.options;
   json j;
@@ -110,6 +116,7 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
   j["completions_by_kind"] = by_kind;
   j["sleep_tracing"] = s.tracing;
   j["abandoned_runs"] = s.abandoned_runs;
+  j["cache_pressure"] = {{"what", s.cache_pressure}, {"drops", s.cache_drops}};
   j["memory_pressure"] = s.memory_pressure;
   json oracles = json::array();
   for (const auto& orc : s.oracles) {
@@ -124,7 +131,52 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
   for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}, {"count", f.count}});
   j["findings"] = findings;
   j["exit"] = s.exit_code;
-  out << j.dump(2) << "\n";
+  j["jobs"] = s.jobs;
+  if (o.max_programs) j["program_digest"] = s.program_digest;
+  return j;
+}
+
+std::string summary_json_line(const StressSummary& s) { return summary_json(s).dump(); }
+
+void write_summary_json(std::ostream& out, const StressSummary& s) { out << summary_json(s).dump(2) << "\n"; }
+
+StressSummary read_summary_json(const std::string& text, const StressOptions& options) {
+  using nlohmann::json;
+  json j = json::parse(text);
+  StressSummary s;
+  s.options = options;
+  s.seconds = j.at("seconds").get<double>();
+  s.stopped_by = j.at("stopped_by").get<std::string>();
+  s.programs = j.at("programs").get<uint64_t>();
+  s.ops = j.at("ops").get<uint64_t>();
+  s.per_thread_ring_programs = j.at("rings").at("per_thread").get<uint64_t>();
+  s.shared_ring_programs = j.at("rings").at("shared").get<uint64_t>();
+  s.twins = j.at("syscall_twins").get<uint64_t>();
+  const json& by_kind = j.at("completions_by_kind");
+  for (size_t k = 0; k < s.completions_by_kind.size(); ++k)
+    if (by_kind.contains(kind_name(k)))
+      for (int i = 0; i < 5; ++i) s.completions_by_kind[k][i] = by_kind[kind_name(k)].at(kCompletionNames[i]).get<uint64_t>();
+  s.tracing = j.at("sleep_tracing").get<std::string>();
+  s.abandoned_runs = j.at("abandoned_runs").get<uint64_t>();
+  s.memory_pressure = j.at("memory_pressure").get<std::string>();
+  s.cache_pressure = j.at("cache_pressure").at("what").get<std::string>();
+  s.cache_drops = j.at("cache_pressure").at("drops").get<uint64_t>();
+  for (const json& e : j.at("oracles")) {
+    OracleStats& o = s.oracles.emplace_back();
+    o.name = e.at("name").get<std::string>();
+    std::string skipped = e.value("skipped", "");
+    o.enabled = skipped != "not enabled (--oracles)";
+    if (o.enabled && !skipped.empty()) o.skipped = skipped;
+    o.checks = e.value("checks", uint64_t{0});
+    o.violations = e.value("violations", uint64_t{0});
+    o.unknown = e.value("unknown", uint64_t{0});
+    o.not_judged = e.value("not_judged", uint64_t{0});
+  }
+  for (const json& f : j.at("findings"))
+    s.findings.push_back({f.at("title").get<std::string>(), f.at("folder").get<std::string>(), f.at("count").get<uint64_t>()});
+  s.exit_code = j.at("exit").get<int>();
+  s.program_digest = j.value("program_digest", uint64_t{0});
+  return s;
 }
 
 }  // namespace nfz::stress
