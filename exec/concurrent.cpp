@@ -251,7 +251,7 @@ int run_concurrent(const Program& program, const SandboxEnv& env, const Concurre
 ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
                           HistoryBuffer& buffer) {
   buffer.reset(program);
-  const bool then = options.then_program && options.then_buffer && sandbox.resident();
+  const bool then = options.then_program && options.then_buffer && sandbox.second_root_in_run();
   if (then) options.then_buffer->reset(*options.then_program);
   ConcurrentRun run;
   Watchdog watchdog;

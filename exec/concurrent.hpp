@@ -33,7 +33,7 @@ struct ConcurrentOptions {
   // observer's trace, RESOLVE_CACHED probes). After kRunOk every fd the run opened is
   // closed and its rings are gone, so the target is quiescent.
   std::function<void(const SandboxEnv&, int code)> after_run;
-  // On a resident sandbox: a second program run in the same child after a kRunOk run (and
+  // Where Sandbox::second_root_in_run(): a second program run in the same child after a kRunOk run (and
   // after_run), in a fresh root of its own (SandboxEnv::fresh_root), recorded into its own
   // buffer: the stress loop's syscall twin without a second fork.
   const Program* then_program = nullptr;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -200,11 +201,13 @@ Sandbox::~Sandbox() {
   unregister_leftovers(leftovers_);
 }
 
-// A resident run: the keeper's namespace is shared by the runs, so nothing is mounted;
-// the run takes a fresh directory of the instance (and removes its predecessors').
+// A run's fresh directory of the long-lived filesystem. Earlier runs' directories go with
+// a resident instance when it is replaced (a tmpfs or image is dropped whole, far cheaper
+// than removing each tree); on dir:PATH, and without a resident instance, each run removes
+// its predecessors' first.
 std::string Sandbox::fresh_directory() const {
   std::string prefix = kRunPrefix + std::to_string(getppid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-";
-  remove_old_runs(base_, prefix);
+  if (!resident() || target_.kind == TargetKind::kDir) remove_old_runs(base_, prefix);
   std::string dir = base_ + "/" + prefix + std::to_string(runs_);
   if (mkdir(dir.c_str(), 0755) != 0) environment_failure("mkdir " + dir);
   return dir;
@@ -212,6 +215,11 @@ std::string Sandbox::fresh_directory() const {
 
 void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The run's threads share the main malloc arena: a new thread's first allocation would
+  // make an arena (mmap and page faults in every run) and size the arena limit from
+  // get_nprocs(), which reads /sys/devices/system/cpu/online, i.e. a lookup in the
+  // program's own root once chrooted.
+  mallopt(M_ARENA_MAX, 1);
   if (!options_.cgroup_procs.empty() && !join_cgroup(options_.cgroup_procs)) environment_failure("join " + options_.cgroup_procs);
   if (keeper_.namespace_fd() >= 0 && setns(keeper_.namespace_fd(), CLONE_NEWNS) != 0)
     environment_failure("join the target's namespace");
@@ -286,6 +294,10 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   }
   if (chdir(root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
   umask(0);  // modes in a program are exact
+  if (target_.kind == TargetKind::kFuse)  // a second program gets a fresh directory of the same mount
+    env.fresh_root = [] {
+      return mkdir("/nameifuzz-then", 0755) == 0 && chdir("/nameifuzz-then") == 0 && chroot(".") == 0 && chdir("/") == 0;
+    };
   if (env.observer) env.observer->take_trace();  // the chroot's and /proc's requests are ours, not the program's
   int code = body(env);
   if (env.observer) fuse_target.finish();

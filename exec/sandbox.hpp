@@ -37,9 +37,10 @@ struct SandboxEnv {
   // fuse:* targets: the observer serving the run's root, for its trace, faults and
   // invalidations (its trace starts empty: the sandbox's own setup requests are dropped).
   fuse::ObserverFs* observer = nullptr;
-  // Resident runs: moves the run into another fresh empty directory of the instance, its
-  // new root (a second program in the same child: the stress loop's syscall twin).
-  // Returns false when it could not. Null elsewhere.
+  // Moves the run into another fresh empty directory, its new root (a second program in
+  // the same child: the stress loop's syscall twin): of the resident instance, or of a
+  // fuse:* run's own mount. Returns false when it could not. Null elsewhere
+  // (Sandbox::second_root_in_run()).
   std::function<bool()> fresh_root;
 };
 
@@ -93,6 +94,8 @@ class Sandbox {
   const TargetSpec& target() const { return target_; }
   // Whether runs share a resident instance (SandboxOptions::resident, where it applies).
   bool resident() const { return options_.resident && target_.kind != TargetKind::kFuse && !options_.procfs; }
+  // Whether a run can take a second fresh root (SandboxEnv::fresh_root).
+  bool second_root_in_run() const { return resident() || (target_.kind == TargetKind::kFuse && options_.resident); }
 
  private:
   Sandbox(TargetSpec target, SandboxOptions options) : target_(std::move(target)), options_(options) {}

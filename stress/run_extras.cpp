@@ -24,9 +24,10 @@ using nlohmann::json;
 // cached.complete probes per run: each is two opens on a quiescent target.
 constexpr size_t kMaxCachedProbes = 16;
 // FORGETs come after drop_caches as the kernel evicts the inodes (fuse_evict_inode()
-// queues them, fuse_dev_do_read() hands them out): the trace is taken once no request
-// arrived for kSettle, or after kSettleMax.
-constexpr int64_t kSettleNs = 20'000'000;
+// queues them before drop_caches returns, fuse_dev_do_read() hands them out): the trace is
+// taken once no request arrived for kSettle (the observer signals each one), or after
+// kSettleMax.
+constexpr int64_t kSettleNs = 5'000'000;
 constexpr int64_t kSettleMaxNs = 500'000'000;
 constexpr int kDropAttempts = 4;
 constexpr int64_t kDropRetryNs = 50'000'000;
@@ -44,14 +45,9 @@ void append(FuseTrace& into, FuseTrace&& more) {
 bool drop_and_settle(const SandboxEnv& env, FuseTrace& trace) {
   const char two = '2';
   if (env.drop_caches_fd < 0 || pwrite(env.drop_caches_fd, &two, 1, 0) != 1) return false;
-  int64_t quiet = 0;
-  for (int64_t waited = 0; waited < kSettleMaxNs && quiet < kSettleNs; waited += kSettleNs / 4) {
-    sleep_ns(kSettleNs / 4);
-    FuseTrace more = env.observer->take_trace();
-    quiet = more.requests.empty() ? quiet + kSettleNs / 4 : 0;
-    append(trace, std::move(more));
-  }
-  return quiet >= kSettleNs;
+  bool settled = env.observer->wait_quiet(kSettleNs, kSettleMaxNs);
+  append(trace, env.observer->take_trace());
+  return settled;
 }
 
 // Quiescence comes a little after the run: a closed ring drops its fixed files and io-wq

@@ -233,7 +233,7 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
     // The syscall twin runs in the same child on a resident sandbox, else in one of its own.
     const bool want_twin = wants_syscall_twin(program);
     Program twin_program;
-    if (want_twin && sandbox.resident()) {
+    if (want_twin && sandbox.second_root_in_run()) {
       twin_program = syscall_twin(program);
       run_options.then_program = &twin_program;
       run_options.then_buffer = &twin_buffer;
@@ -249,7 +249,7 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
       twin = std::make_unique<ConcurrentRun>();
       twin->history = std::move(*run.then_history);
       ++summary.twins;
-    } else if (want_twin && !sandbox.resident() && run.code == kRunOk) {
+    } else if (want_twin && !sandbox.second_root_in_run() && run.code == kRunOk) {
       twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer));
       ++summary.twins;
     }

@@ -91,6 +91,7 @@ void Recorder::record(int error) {
   r_.error = error;
   r_.reply_ns = r_.op == FuseOp::kForget ? r_.recv_ns : now_ns();
   state_.trace.requests.push_back(std::move(r_));
+  state_.recorded.notify_all();
 }
 
 void ObserverOptions::add_faults(const std::vector<FuseFault>& program_faults) {
@@ -209,6 +210,18 @@ int ObserverFs::invalidate_all() {
   state_->stop_cv.notify_all();
   state_->stop_cv.wait(lock, [&] { return state_->stopping || state_->invalidations_done >= ticket; });
   return state_->invalidated;
+}
+
+bool ObserverFs::wait_quiet(int64_t quiet_ns, int64_t max_ns) {
+  std::unique_lock lock(state_->mu);
+  auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(max_ns);
+  for (;;) {
+    size_t seen = state_->trace.requests.size();
+    bool more = state_->recorded.wait_for(lock, std::chrono::nanoseconds(quiet_ns),
+                                          [&] { return state_->trace.requests.size() != seen; });
+    if (!more) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+  }
 }
 
 FuseTrace ObserverFs::take_trace() {

@@ -57,6 +57,10 @@ class ObserverFs {
   // (fuse_lowlevel_notify_inval_entry); returns how many it invalidated.
   int invalidate_all();
 
+  // Waits until no request has been recorded for `quiet_ns` (true), or `max_ns` passed
+  // first (false). Requests stay in the trace.
+  bool wait_quiet(int64_t quiet_ns, int64_t max_ns);
+
   // The requests seen so far; clears the observer's copy.
   FuseTrace take_trace();
 

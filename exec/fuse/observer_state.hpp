@@ -17,6 +17,7 @@ namespace nfz::fuse {
 struct ObserverFs::State {
   ObserverOptions options;
   std::mutex mu;  // guards ns, trace and occurrences
+  std::condition_variable recorded;  // notified (under mu) as each request is recorded
   ObserverNamespace ns;
   FuseTrace trace;
   std::map<std::pair<int, std::string>, uint64_t> occurrences;  // (op, name) -> requests so far
