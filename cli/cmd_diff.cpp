@@ -1,5 +1,5 @@
 // nameifuzz diff: sequential differential testing of the reference lookup model against
-// the kernel (DESIGN §4, docs/MODEL.md). N generated one-thread programs, each run on a
+// the kernel (docs/MODEL.md). N generated one-thread programs, each run on a
 // fresh instance of the target once with plain syscalls and once through io_uring; every
 // result is checked against the model. The first disagreement is minimized (delta
 // debugging over ops, then over each op's issue mode, flags and path), printed as a

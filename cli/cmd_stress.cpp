@@ -1,4 +1,4 @@
-// nameifuzz stress: the long-running loop (DESIGN §8). Options map one to one onto
+// nameifuzz stress: the long-running loop (docs/EXECUTOR.md#nameifuzz-stress). Options map one to one onto
 // stress::StressOptions; the loop itself is stress/stress_loop.cpp.
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-// nameifuzz stress (DESIGN §8): generate concurrent programs, run them on the targets in
+// nameifuzz stress (docs/EXECUTOR.md): generate concurrent programs, run them on the targets in
 // rotation, check every run with every enabled oracle, stop at the first violation.
 #pragma once
 
