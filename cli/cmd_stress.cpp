@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/report_output.hpp"
 #include "exec/target.hpp"
 #include "stress/stress_loop.hpp"
 
@@ -36,6 +37,8 @@ int64_t default_deadline_ns(const std::vector<TargetSpec>& targets) {
 }
 
 int stress(const po::variables_map& vm) {
+  auto report = ReportOutput::begin(vm, "stress");
+  if (!report) return kExitUsage;
   stress::StressOptions o;
   for (const auto& name : split(vm["target"].as<std::string>())) {
     auto t = parse_target(name);
@@ -72,8 +75,7 @@ int stress(const po::variables_map& vm) {
   int code = stress::run_stress(o, std::cerr, summary);
   if (code == kExitUsage && summary.programs == 0) return usage_error("stress", summary.stopped_by);
   stress::print_summary(std::cout, summary);
-  if (json.is_open()) stress::write_summary_json(json, summary);
-  return code;
+  return report->finish(stress::summary_json(summary), code, json.is_open() ? &json : nullptr);
 }
 
 }  // namespace
@@ -98,6 +100,7 @@ Command stress_command() {
                 ("memory-limit-mb", po::value<uint32_t>()->default_value(0), "run in a memory cgroup with this limit (memory pressure; 0: off)")
                 ("quiet", "no progress line")
                 ("keep-going", "do not stop at a finding: run the whole duration, write each title's first violation, count the rest");
+            add_report_options(desc);
           },
           stress};
 }

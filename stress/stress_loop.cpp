@@ -98,6 +98,7 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
     a.stats->violations += r.violations.size();
     a.stats->unknown += r.unknown;
     a.stats->not_judged += r.not_judged;
+    a.stats->checks_by_target[std::string(record.target)] += r.checks;
     for (const auto& v : r.violations) {
       if (FindingRecord* seen = find_title(summary, v.title)) {
         ++seen->count;
@@ -106,7 +107,8 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
       std::string why;
       std::string folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin,
                                          why, record.fuse);
-      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
+      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
+                                  std::string(a.oracle->name), std::string(record.target)});
     }
   }
 }

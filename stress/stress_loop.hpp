@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <iosfwd>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -42,12 +44,15 @@ struct OracleStats {
   uint64_t violations = 0;
   uint64_t unknown = 0;  // checks that ran out of budget
   uint64_t not_judged = 0;  // runs left alone (linearizable: see docs/ORACLES.md)
+  std::map<std::string, uint64_t> checks_by_target;  // by target name (KTAP: a test point each)
 };
 
 struct FindingRecord {
   std::string title;
   std::string folder;
   uint64_t count = 1;  // violations with this title (more than one with keep_going)
+  std::string oracle;  // who found it, and on which target (its first sighting)
+  std::string target;
 };
 
 struct StressSummary {
@@ -78,6 +83,9 @@ struct StressSummary {
 int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary);
 
 void print_summary(std::ostream& out, const StressSummary& summary);
+// The summary as JSON (format nameifuzz-stress-summary), the source of truth the KTAP and
+// JUnit reports are written from (report/).
+nlohmann::json summary_json(const StressSummary& summary);
 void write_summary_json(std::ostream& out, const StressSummary& summary);
 
 }  // namespace nfz::stress

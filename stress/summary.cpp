@@ -77,11 +77,12 @@ void print_summary(std::ostream& out, const StressSummary& s) {
   else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
 }
 
-void write_summary_json(std::ostream& out, const StressSummary& s) {
+nlohmann::json summary_json(const StressSummary& s) {
   using nlohmann::json;
   const auto& o = s.options;
   json j;
   j["format"] = "nameifuzz-stress-summary";
+  j["command"] = "stress";
   j["version"] = 1;
   json targets = json::array();
   for (const auto& t : o.targets) targets.push_back(t.name);
@@ -116,15 +117,22 @@ void write_summary_json(std::ostream& out, const StressSummary& s) {
     json e{{"name", orc.name}};
     if (!orc.enabled) e["skipped"] = "not enabled (--oracles)";
     else if (!orc.skipped.empty()) e["skipped"] = orc.skipped;
-    else e["checks"] = orc.checks, e["violations"] = orc.violations, e["unknown"] = orc.unknown, e["not_judged"] = orc.not_judged;
+    else {
+      e["checks"] = orc.checks, e["violations"] = orc.violations, e["unknown"] = orc.unknown, e["not_judged"] = orc.not_judged;
+      e["checks_by_target"] = orc.checks_by_target;
+    }
     oracles.push_back(e);
   }
   j["oracles"] = oracles;
   json findings = json::array();
-  for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}, {"count", f.count}});
+  for (const auto& f : s.findings)
+    findings.push_back(
+        {{"title", f.title}, {"folder", f.folder}, {"count", f.count}, {"oracle", f.oracle}, {"target", f.target}});
   j["findings"] = findings;
   j["exit"] = s.exit_code;
-  out << j.dump(2) << "\n";
+  return j;
 }
+
+void write_summary_json(std::ostream& out, const StressSummary& s) { out << summary_json(s).dump(2) << "\n"; }
 
 }  // namespace nfz::stress
