@@ -6,6 +6,8 @@
 #include <ostream>
 #include <unistd.h>
 
+#include "report/junit.hpp"
+#include "report/ktap.hpp"
 #include "report/stamp.hpp"
 
 namespace nfz::cli {
@@ -25,14 +27,16 @@ bool write_all(int fd, const std::string& text) {
 void add_report_options(po::options_description& desc) {
   desc.add_options()
       ("format", po::value<std::string>()->default_value("text"),
-       "how the summary goes to stdout: text, or json (the summary as JSON; the text goes to stderr)");
+       "how the summary goes to stdout: text, json (the summary as JSON) or ktap (KTAP version 1, one test point per "
+       "oracle per target); with json or ktap the text goes to stderr")
+      ("junit", po::value<std::string>(), "also write the summary as JUnit XML to this file");
 }
 
 std::optional<ReportOutput> ReportOutput::begin(const po::variables_map& vm, std::string_view command) {
   const std::string format = vm["format"].as<std::string>();
-  Format f = format == "text" ? Format::kText : Format::kJson;
-  if (format != "text" && format != "json") {
-    usage_error(command, "--format must be text or json, not '" + format + "'");
+  Format f = format == "text" ? Format::kText : format == "json" ? Format::kJson : Format::kKtap;
+  if (format != "text" && format != "json" && format != "ktap") {
+    usage_error(command, "--format must be text, json or ktap, not '" + format + "'");
     return std::nullopt;
   }
   ReportOutput out(command, f);
@@ -74,6 +78,8 @@ int ReportOutput::finish(nlohmann::json summary, int exit_code, std::ostream* js
   bool ok = true;
   if (json_file) ok &= static_cast<bool>(*json_file << summary.dump(2) << "\n" << std::flush);
   if (format_ == Format::kJson) ok &= write_all(report_fd_, summary.dump(2) + "\n");
+  if (format_ == Format::kKtap) ok &= write_all(report_fd_, report::to_ktap(summary));
+  if (junit_fd_ >= 0) ok &= write_all(junit_fd_, report::to_junit(summary));
   if (!ok) return usage_error(command_, "cannot write the report");
   return exit_code;
 }
