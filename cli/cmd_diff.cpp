@@ -19,6 +19,7 @@
 #include "exec/uring_backend.hpp"
 #include "model/lookup/diff_programs.hpp"
 #include "model/lookup/sequential_check.hpp"
+#include "report/progress.hpp"
 
 namespace nfz::cli {
 namespace {
@@ -293,6 +294,11 @@ int diff(const po::variables_map& vm) {
   uint64_t ops = 0;
   DiffTally tally;
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  report::Progress progress_out(std::cerr, report::Progress::stderr_is_terminal());
+  auto progress_line = [&](uint64_t done) {
+    return "diff: " + std::to_string(done) + "/" + std::to_string(seqs) + " programs, " + report::rounded(ops) +
+           " ops, " + report::duration_text(seconds());
+  };
   for (uint64_t i = first; i < first + seqs; ++i) {
     Program generated = program_number(seed, i, gen_options);
     ops += generated.op_count();
@@ -303,7 +309,7 @@ int diff(const po::variables_map& vm) {
       if (v == Verdict::kEnvironment) return usage_error("diff", "the sandbox failed on " + target_name + " (see above)");
       ++tally.checks[how == DiffIssue::kUring];
       if (v == Verdict::kAgree) continue;
-      if (progress) std::cerr << "\n";
+      if (progress) progress_out.break_line();
       std::cout << "nameifuzz diff: DISAGREEMENT on " << target_name << " (profile " << model::profile_name(*profile)
                 << ", " << model::diff_issue_name(how) << "), program " << i << " of seed " << seed
                 << " (its run is above, as it happened)\n";
@@ -320,16 +326,13 @@ int diff(const po::variables_map& vm) {
                                 {"detail", "program " + std::to_string(i) + " of seed " + std::to_string(seed)}});
       return report->finish(diff_summary(target_name, *profile, seed, seconds(), ops, tally), kExitFinding);
     }
-    if (progress && (i - first + 1) % 100 == 0) {
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cerr << "\rdiff: " << (i - first + 1) << "/" << seqs << " programs, " << ops << " ops, " << s << " s" << std::flush;
-    }
+    if (progress && progress_out.due()) progress_out.report(progress_line(i - first + 1));
   }
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (progress) std::cerr << "\n";
+  double s = seconds();
+  if (progress) progress_out.finish(progress_line(seqs));
   std::cout << "diff: " << seqs << " programs (" << ops << " ops) x 2 issue modes (syscall, io_uring) on " << target_name
-            << " (profile " << model::profile_name(*profile) << "), seed " << seed << ": 0 disagreements in " << s
-            << " s (" << d.runs << " fresh targets)\n";
+            << " (profile " << model::profile_name(*profile) << "), seed " << seed << ": 0 disagreements in " << report::duration_text(s)
+            << " (" << d.runs << " fresh targets)\n";
   if (d.counts) {
     std::cout << "results seen (both issue modes):\n";
     d.counts->print(std::cout);

@@ -14,6 +14,7 @@
 #include "model/dcache/report.hpp"
 #include "model/dcache/schedule_text.hpp"
 #include "model/dcache/variant.hpp"
+#include "report/progress.hpp"
 
 namespace nfz::cli {
 namespace {
@@ -131,8 +132,19 @@ int run(const po::variables_map& vm) {
   RandomOptions options;
   options.seed = vm["seed"].as<uint64_t>();
   options.budget_seconds = budget;
+  report::Progress progress_out(std::cerr, report::Progress::stderr_is_terminal());
+  auto progress_line = [](const RandomStats& st) {
+    return "model: " + report::rounded(st.schedules) + " schedules (" +
+           report::rounded(st.seconds > 0 ? st.schedules / st.seconds : 0.0) + "/s) of " + report::rounded(st.scenarios) +
+           " scenarios, " + report::duration_text(st.seconds);
+  };
+  if (!vm["quiet"].as<bool>())
+    options.progress = [&](const RandomStats& st) {
+      if (progress_out.due()) progress_out.report(progress_line(st));
+    };
   RandomStats stats;
   auto found = explore_random(*variant, options, stats);
+  progress_out.break_line();
   std::fprintf(stderr, "nameifuzz model: %llu schedules of %llu scenarios in %.2f s (%.0f schedules/s)\n",
                static_cast<unsigned long long>(stats.schedules), static_cast<unsigned long long>(stats.scenarios),
                stats.seconds, stats.seconds > 0 ? stats.schedules / stats.seconds : 0.0);
@@ -154,6 +166,7 @@ Command model_command() {
                 ("budget", po::value<double>()->default_value(10), "seconds of random exploration")
                 ("exhaustive", po::bool_switch(), "every interleaving of every built-in scenario, with state counts")
                 ("seed", po::value<uint64_t>()->default_value(1), "random seed")
+                ("quiet", po::bool_switch(), "no progress line")
                 ("scenario", po::value<std::string>(), "--exhaustive: only this built-in scenario")
                 ("max-states", po::value<uint64_t>()->default_value(20000000), "bound of the exhaustive search per scenario")
                 ("replay", po::value<std::string>(), "replay a schedule file (a report is one)")

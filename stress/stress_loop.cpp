@@ -12,6 +12,7 @@
 #include "exec/memory_cgroup.hpp"
 #include "exec/sandbox.hpp"
 #include "oracles/nonblock/nonblock.hpp"
+#include "report/progress.hpp"
 #include "stress/findings.hpp"
 #include "stress/issue_equivalent.hpp"
 #include "stress/kernel_log.hpp"
@@ -113,16 +114,14 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
   }
 }
 
-void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
-  char line[512];
-  int n = snprintf(line, sizeof line, "[%6.1fs] programs %llu (%.1f/s)  ops %llu (%.0f/s)  findings %zu  checks",
-                   seconds, static_cast<unsigned long long>(s.programs), s.programs / std::max(seconds, 1e-9),
-                   static_cast<unsigned long long>(s.ops), s.ops / std::max(seconds, 1e-9), s.findings.size());
-  std::string text(line, static_cast<size_t>(n));
+std::string progress_line(const StressSummary& s, double seconds) {
+  const double secs = std::max(seconds, 1e-9);
+  std::string text = "stress: " + report::duration_text(seconds) + ", programs " + report::rounded(s.programs) + " (" +
+                     report::rounded(s.programs / secs) + "/s), ops " + report::rounded(s.ops) + " (" +
+                     report::rounded(s.ops / secs) + "/s), findings " + std::to_string(s.findings.size()) + ", checks";
   for (const auto& o : s.oracles)
-    if (o.enabled && o.skipped.empty()) text += " " + o.name + "=" + std::to_string(o.checks);
-  static const bool tty = isatty(STDERR_FILENO);
-  out << (tty ? "\r" : "") << text << (tty && !final_line ? "" : "\n") << std::flush;
+    if (o.enabled && o.skipped.empty()) text += " " + o.name + "=" + report::rounded(o.checks);
+  return text;
 }
 
 }  // namespace
@@ -171,7 +170,7 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
   HistoryBuffer buffer, twin_buffer;
   const int64_t start = monotonic_ns();
   const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);
-  int64_t next_progress = start + 1'000'000'000;
+  report::Progress progress_out(progress, report::Progress::stderr_is_terminal());
   for (uint64_t n = options.first_program;; ++n) {
     if (stop_requested()) {
       summary.stopped_by = "signal";
@@ -236,13 +235,10 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
       summary.stopped_by = "finding";
       break;
     }
-    if (options.progress && now >= next_progress) {
-      print_progress(progress, summary, (now - start) / 1e9, false);
-      next_progress = now + 1'000'000'000;
-    }
+    if (options.progress && progress_out.due()) progress_out.report(progress_line(summary, (now - start) / 1e9));
   }
   summary.seconds = (monotonic_ns() - start) / 1e9;
-  if (options.progress) print_progress(progress, summary, summary.seconds, true);
+  if (options.progress) progress_out.finish(progress_line(summary, summary.seconds));
   summary.exit_code = summary.findings.empty() ? 0 : 1;
   return summary.exit_code;
 }

@@ -8,12 +8,8 @@ set -u
 bin=$1
 validate=$2
 src=$3
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (mount namespaces)"; exit 77; }
-passed=0
-failed=0
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-tmp=$(mktemp -d /var/tmp/nameifuzz-report-test.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/cli/root_test_lib.sh
+. "$(dirname "$0")/root_test_lib.sh" report
 kernel=$(uname -r)
 
 # run NAME WANT_EXIT ARGS...: the command with --format ktap and --junit, then its checks.
