@@ -1,5 +1,5 @@
 // bench-libs: nfz_oracles nfz_model
-// The linearizability checker on generated histories (DESIGN §9): 100,000 ops of 8 threads
+// The linearizability checker on generated histories (its bars: bench/RESULTS.md): 100,000 ops of 8 threads
 // on 16 names with renames, on one core; and 1,000-op histories of 8 threads always in
 // flight (no quiescent point), linearizable and with one impossible outcome. Each history
 // is checked against the toy flat model of the tests (the search's own cost) and, where it

@@ -1,5 +1,5 @@
 // bench-libs: nfz_exec
-// The executor's bars (DESIGN §9, issue 5), side by side in one run:
+// The executor's bars (bench/RESULTS.md, issue 5), side by side in one run:
 //  1. a mixed open/create/unlink/rename program on tmpfs, 2 threads, every op through
 //     io_uring, run by the concurrent executor with the History recorded, vs a raw liburing
 //     loop (a ring per thread, submit-and-wait per op, no harness) issuing the same ops on

@@ -1,5 +1,5 @@
 // bench-libs: nfz_model
-// The reference lookup model's bar (issue 3, DESIGN §4): simple ops per second on one
+// The reference lookup model's bar (issue 3, docs/MODEL.md): simple ops per second on one
 // core, so that the model is never the bottleneck of a stress run. A loop of simple ops
 // (open, create, unlink, rename, stat, mkdir/rmdir, close) on a small namespace, each
 // step() followed by taking its first outcome's state, as the checker does.

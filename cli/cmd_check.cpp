@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "cli/command.hpp"
+#include "cli/report_output.hpp"
 #include "core/history.hpp"
 #include "oracles/linearizability/lookup_check.hpp"
 #include "oracles/linearizability/report.hpp"
@@ -41,7 +42,29 @@ int write_html(const std::string& out_path, const std::string& file, const Histo
   return kExitOk;
 }
 
+// The verdict as a summary: one oracle, linearizable, on the history's target; unknown
+// is a skip with the budget that ran out, never a pass.
+nlohmann::json check_summary(const std::string& file, const History& history, const LookupCheck& check) {
+  nlohmann::json oracle{{"name", "linearizable"}};
+  nlohmann::json findings = nlohmann::json::array();
+  if (check.result.verdict == Verdict::kUnknown) {
+    oracle["skipped"] = "unknown: " + check.result.reason + " (not shown linearizable)";
+  } else {
+    oracle["checks"] = 1;
+    oracle["violations"] = check.result.verdict == Verdict::kIllegal ? 1 : 0;
+  }
+  if (check.result.verdict == Verdict::kIllegal)
+    findings.push_back({{"title", violation_title(check, history.target)}, {"oracle", "linearizable"},
+                        {"target", history.target}, {"folder", file}});
+  return {{"format", "nameifuzz-check-summary"}, {"version", 1}, {"history", file}, {"targets", {history.target}},
+          {"profile", model::profile_name(check.profile)}, {"ops", check.input.ops.size()}, {"seconds", check.seconds},
+          {"oracles", nlohmann::json::array({oracle})}, {"findings", findings},
+          {"exit", check.result.verdict == Verdict::kIllegal ? kExitFinding : kExitOk}};
+}
+
 int run(const po::variables_map& vm) {
+  auto report = ReportOutput::begin(vm, "check");
+  if (!report) return kExitUsage;
   const std::string file = vm["history"].as<std::string>();
   const std::string profile = vm.count("profile") ? vm["profile"].as<std::string>() : "";
   if (!profile.empty() && !model::profile_by_name(profile))
@@ -73,15 +96,11 @@ int run(const po::variables_map& vm) {
   if (vm.count("html")) {
     if (int rc = write_html(vm["html"].as<std::string>(), file, history, check, text); rc != kExitOk) return rc;
   }
-  switch (check.result.verdict) {
-    case Verdict::kOk: return kExitOk;
-    case Verdict::kIllegal: return kExitFinding;
-    case Verdict::kUnknown:
-      std::cerr << "nameifuzz check: warning: " << file << ": unknown (" << check.result.reason
-                << "); the history was not shown linearizable\n";
-      return kExitOk;
-  }
-  return kExitOk;
+  if (check.result.verdict == Verdict::kUnknown)
+    std::cerr << "nameifuzz check: warning: " << file << ": unknown (" << check.result.reason
+              << "); the history was not shown linearizable\n";
+  const nlohmann::json summary = check_summary(file, history, check);
+  return report->finish(summary, summary["exit"].get<int>());
 }
 
 std::string profile_help() {
@@ -108,6 +127,7 @@ Command check_command() {
                  "model steps the search may take; over it the answer is unknown")
                 ("budget-configs", po::value<size_t>()->default_value(defaults.max_configs),
                  "configurations alive at one return; over it the answer is unknown");
+            add_report_options(desc);
             pos.add("history", 1);
           },
           run};

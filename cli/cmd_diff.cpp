@@ -1,5 +1,5 @@
 // nameifuzz diff: sequential differential testing of the reference lookup model against
-// the kernel (DESIGN §4, docs/MODEL.md). N generated one-thread programs, each run on a
+// the kernel (docs/MODEL.md). N generated one-thread programs, each run on a
 // fresh instance of the target once with plain syscalls and once through io_uring; every
 // result is checked against the model. The first disagreement is minimized (delta
 // debugging over ops, then over each op's issue mode, flags and path), printed as a
@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "cli/command.hpp"
+#include "cli/report_output.hpp"
 #include "core/flags.hpp"
 #include "core/text.hpp"
 #include "exec/sandbox.hpp"
@@ -18,6 +19,7 @@
 #include "exec/uring_backend.hpp"
 #include "model/lookup/diff_programs.hpp"
 #include "model/lookup/sequential_check.hpp"
+#include "report/progress.hpp"
 
 namespace nfz::cli {
 namespace {
@@ -242,6 +244,25 @@ Program program_number(uint64_t seed, uint64_t index, const model::DiffProgramOp
   return model::diff_program(o)(random, rc::kNominalSize).value();
 }
 
+// A diff run as a summary: one oracle per issue mode, "model.syscall" and
+// "model.io_uring" (the kernel's results are among the model's), each program a check.
+struct DiffTally {
+  uint64_t checks[2] = {0, 0};
+  nlohmann::json findings = nlohmann::json::array();
+};
+
+std::string diff_oracle(DiffIssue how) { return "model." + std::string(model::diff_issue_name(how)); }
+
+nlohmann::json diff_summary(const std::string& target, model::Profile profile, uint64_t seed, double seconds,
+                            uint64_t ops, const DiffTally& tally) {
+  nlohmann::json oracles = nlohmann::json::array();
+  for (DiffIssue how : {DiffIssue::kSyscall, DiffIssue::kUring})
+    oracles.push_back({{"name", diff_oracle(how)}, {"checks", tally.checks[how == DiffIssue::kUring]}});
+  return {{"format", "nameifuzz-diff-summary"}, {"version", 1}, {"targets", {target}},
+          {"profile", model::profile_name(profile)}, {"seed", seed}, {"seconds", seconds}, {"ops", ops},
+          {"oracles", oracles}, {"findings", tally.findings}, {"exit", tally.findings.empty() ? kExitOk : kExitFinding}};
+}
+
 int diff(const po::variables_map& vm) {
   const auto target_name = vm["target"].as<std::string>();
   auto spec = parse_target(target_name);
@@ -259,6 +280,8 @@ int diff(const po::variables_map& vm) {
   gen_options.harness_actions = vm.count("harness-actions") > 0;
   if (gen_options.max_ops < 1 || gen_options.max_ops > 10000) return usage_error("diff", "--max-ops must be 1..10000");
 
+  auto report = ReportOutput::begin(vm, "diff");
+  if (!report) return kExitUsage;
   std::string why;
   auto sandbox = Sandbox::open(*spec, SandboxOptions{}, why);
   if (!sandbox) return usage_error("diff", target_name + ": " + why);
@@ -269,6 +292,13 @@ int diff(const po::variables_map& vm) {
   const bool progress = !vm.count("quiet") && !verbose;
   const auto start = std::chrono::steady_clock::now();
   uint64_t ops = 0;
+  DiffTally tally;
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  report::Progress progress_out(std::cerr, report::Progress::stderr_is_terminal());
+  auto progress_line = [&](uint64_t done) {
+    return "diff: " + std::to_string(done) + "/" + std::to_string(seqs) + " programs, " + report::rounded(ops) +
+           " ops, " + report::duration_text(seconds());
+  };
   for (uint64_t i = first; i < first + seqs; ++i) {
     Program generated = program_number(seed, i, gen_options);
     ops += generated.op_count();
@@ -277,8 +307,9 @@ int diff(const po::variables_map& vm) {
       if (verbose) std::cout << "program " << i << " (" << model::diff_issue_name(how) << "):\n" << std::flush;
       Verdict v = d.run(p, verbose ? Report::kAlways : Report::kDisagreement);
       if (v == Verdict::kEnvironment) return usage_error("diff", "the sandbox failed on " + target_name + " (see above)");
+      ++tally.checks[how == DiffIssue::kUring];
       if (v == Verdict::kAgree) continue;
-      if (progress) std::cerr << "\n";
+      if (progress) progress_out.break_line();
       std::cout << "nameifuzz diff: DISAGREEMENT on " << target_name << " (profile " << model::profile_name(*profile)
                 << ", " << model::diff_issue_name(how) << "), program " << i << " of seed " << seed
                 << " (its run is above, as it happened)\n";
@@ -290,23 +321,23 @@ int diff(const po::variables_map& vm) {
                 << print_program(small) << "run on a fresh " << target_name << ":\n";
       std::cout.flush();
       d.run(small, Report::kAlways);
-      return kExitFinding;
+      tally.findings.push_back({{"title", diff_oracle(how) + ": the kernel disagrees with the model on " + target_name},
+                                {"oracle", diff_oracle(how)}, {"target", target_name},
+                                {"detail", "program " + std::to_string(i) + " of seed " + std::to_string(seed)}});
+      return report->finish(diff_summary(target_name, *profile, seed, seconds(), ops, tally), kExitFinding);
     }
-    if (progress && (i - first + 1) % 100 == 0) {
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cerr << "\rdiff: " << (i - first + 1) << "/" << seqs << " programs, " << ops << " ops, " << s << " s" << std::flush;
-    }
+    if (progress && progress_out.due()) progress_out.report(progress_line(i - first + 1));
   }
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (progress) std::cerr << "\n";
+  double s = seconds();
+  if (progress) progress_out.finish(progress_line(seqs));
   std::cout << "diff: " << seqs << " programs (" << ops << " ops) x 2 issue modes (syscall, io_uring) on " << target_name
-            << " (profile " << model::profile_name(*profile) << "), seed " << seed << ": 0 disagreements in " << s
-            << " s (" << d.runs << " fresh targets)\n";
+            << " (profile " << model::profile_name(*profile) << "), seed " << seed << ": 0 disagreements in " << report::duration_text(s)
+            << " (" << d.runs << " fresh targets)\n";
   if (d.counts) {
     std::cout << "results seen (both issue modes):\n";
     d.counts->print(std::cout);
   }
-  return kExitOk;
+  return report->finish(diff_summary(target_name, *profile, seed, s, ops, tally), kExitOk);
 }
 
 }  // namespace
@@ -328,6 +359,7 @@ Command diff_command() {
                 ("verbose", "print every op's result")
                 ("stats", "print how often each op kind gave each result")
                 ("quiet", "no progress line");
+            add_report_options(desc);
           },
           diff};
 }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "cli/command.hpp"
+#include "cli/report_output.hpp"
 #include "core/flags.hpp"
 #include "core/text.hpp"
 #include "exec/concurrent.hpp"
@@ -26,10 +27,31 @@ std::string describe(const Op& op, const Event& ev) {
   return line;
 }
 
+// The replay as a summary: one oracle, `deadline` (every op returned within its
+// deadline), and a finding for each op that did not.
+nlohmann::json replay_summary(const History& history, const std::string& target, bool concurrent) {
+  nlohmann::json findings = nlohmann::json::array();
+  uint64_t returned = 0;
+  for (const Event& ev : history.events) {
+    if (ev.returned() && ev.how != Completion::kHung) {
+      ++returned;
+      continue;
+    }
+    std::string where = ev.thread == kSetupThread ? "setup" : "T" + std::to_string(ev.thread);
+    findings.push_back({{"title", "deadline: " + std::string(op_name(history.op_of(ev))) + " hung on " + target},
+                        {"oracle", "deadline"}, {"target", target}, {"detail", where + " #" + std::to_string(ev.index)}});
+  }
+  nlohmann::json oracles = nlohmann::json::array();
+  oracles.push_back({{"name", "deadline"}, {"checks", history.events.size()}, {"violations", findings.size()}});
+  return {{"format", "nameifuzz-replay-summary"}, {"version", 1}, {"targets", {target}}, {"concurrent", concurrent},
+          {"ops", history.events.size()}, {"returned", returned}, {"oracles", oracles}, {"findings", findings},
+          {"exit", kExitOk}};
+}
+
 // The program's threads at once, each on its own worker (and ring): the History is
 // collected by the parent from the shared buffer, so it is there even when a run hangs.
 int replay_concurrent(const po::variables_map& vm, const Program& program, const std::string& target,
-                      int64_t deadline_ns, std::ofstream& json) {
+                      int64_t deadline_ns, std::ofstream& json, const ReportOutput& report) {
   std::string why;
   SandboxOptions sandbox_options;
   sandbox_options.procfs = vm.count("procfs") > 0;
@@ -49,7 +71,7 @@ int replay_concurrent(const po::variables_map& vm, const Program& program, const
   }
   std::cout << run.history.events.size() << " ops replayed concurrently on " << target
             << (run.code == kRunHung ? " (a worker hung and was abandoned)" : "") << "\n";
-  return kExitOk;
+  return report.finish(replay_summary(run.history, target, true), kExitOk);
 }
 
 int replay(const po::variables_map& vm) {
@@ -66,9 +88,11 @@ int replay(const po::variables_map& vm) {
     json.open(vm["json"].as<std::string>());  // opened here: the sandbox cannot see the host
     if (!json) return usage_error("replay", "cannot write " + vm["json"].as<std::string>());
   }
+  auto report = ReportOutput::begin(vm, "replay");
+  if (!report) return kExitUsage;
   const Program& program = std::get<Program>(parsed);
   const int64_t deadline_ns = vm["deadline-ms"].as<int64_t>() * 1'000'000;
-  if (vm.count("threads-concurrent")) return replay_concurrent(vm, program, target, deadline_ns, json);
+  if (vm.count("threads-concurrent")) return replay_concurrent(vm, program, target, deadline_ns, json, *report);
   SequentialOptions options;
   options.op_deadline_ns = deadline_ns;
   return run_in_sandbox(target, [&](const SandboxEnv& env) {
@@ -85,7 +109,7 @@ int replay(const po::variables_map& vm) {
       json.flush();
     }
     std::cout << history.events.size() << " ops replayed on " << target << "\n";
-    return kExitOk;
+    return report->finish(replay_summary(history, target, false), kExitOk);
   });
 }
 
@@ -108,6 +132,7 @@ Command replay_command() {
                 ("threads-concurrent", "run the threads at once (one worker and ring each) instead of one after another")
                 ("shared-ring", "with --threads-concurrent: one io_uring shared by all workers")
                 ("procfs", "with --threads-concurrent: a fresh procfs at /proc in a new PID namespace (magic links)");
+            add_report_options(desc);
             pos.add("file", 1);
           },
           replay};

@@ -1,4 +1,4 @@
-// nameifuzz stress: the long-running loop (DESIGN §8). Options map one to one onto
+// nameifuzz stress: the long-running loop (docs/EXECUTOR.md#nameifuzz-stress). Options map one to one onto
 // stress::StressOptions; the loop itself is stress/stress_loop.cpp.
 #include <algorithm>
 #include <chrono>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/report_output.hpp"
 #include "exec/target.hpp"
 #include "stress/stress_loop.hpp"
 
@@ -37,6 +38,8 @@ int64_t default_deadline_ns(const std::vector<TargetSpec>& targets) {
 }
 
 int stress(const po::variables_map& vm) {
+  auto report = ReportOutput::begin(vm, "stress");
+  if (!report) return kExitUsage;
   stress::StressOptions o;
   for (const auto& name : split(vm["target"].as<std::string>())) {
     auto t = parse_target(name);
@@ -80,8 +83,7 @@ int stress(const po::variables_map& vm) {
   int code = stress::run_stress(o, std::cerr, summary);
   if (code == kExitUsage && summary.programs == 0) return usage_error("stress", summary.stopped_by);
   stress::print_summary(std::cout, summary);
-  if (json.is_open()) stress::write_summary_json(json, summary);
-  return code;
+  return report->finish(stress::summary_json(summary), code, json.is_open() ? &json : nullptr);
 }
 
 }  // namespace
@@ -110,6 +112,7 @@ Command stress_command() {
                 ("drop-caches-ms", po::value<uint32_t>()->default_value(2000), "cache pressure: write /proc/sys/vm/drop_caches every this many ms beside the programs (0: off)")
                 ("drop-caches-level", po::value<int>()->default_value(3), "what the cache pressure drops: 1 page cache, 2 dentries and inodes, 3 both")
                 ("keep-going", "do not stop at a finding: run the whole duration, write each title's first violation, count the rest");
+            add_report_options(desc);
           },
           stress};
 }

@@ -13,7 +13,7 @@ namespace nfz::cli {
 
 namespace po = boost::program_options;
 
-// Exit codes of every subcommand (DESIGN §8).
+// Exit codes of every subcommand (docs/ARCHITECTURE.md#the-life-of-a-program).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFinding = 1;
 inline constexpr int kExitUsage = 2;  // usage, input or environment error

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "report/stamp.hpp"
 
 namespace nfz::cli {
 namespace {
@@ -16,7 +17,7 @@ void print_overview() {
     name.resize(12, ' ');
     std::cout << "  " << name << c.summary << "\n";
   }
-  std::cout << "\n'nameifuzz COMMAND --help' lists a command's options.\n"
+  std::cout << "\n'nameifuzz COMMAND --help' lists a command's options; 'nameifuzz --version' prints the version.\n"
                "Exit codes: 0 ok, 1 a finding, 2 usage, input or environment error.\n";
 }
 
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
   std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     print_overview();
+    return kExitOk;
+  }
+  if (name == "--version" || name == "-V") {
+    std::cout << "nameifuzz " << nfz::report::tool_version() << "\n";
     return kExitOk;
   }
   for (const auto& c : commands())

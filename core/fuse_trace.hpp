@@ -1,5 +1,5 @@
 // What the FUSE observer filesystem saw: every request the kernel sent it, with the
-// requesting thread and the times it was received and answered (DESIGN §6–§7). The
+// requesting thread and the times it was received and answered (docs/TARGETS.md, docs/ORACLES.md). The
 // lookup oracles (oracles/fuse) read it; the observer (exec/fuse) writes it.
 #pragma once
 

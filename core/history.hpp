@@ -1,4 +1,4 @@
-// A History: what each op of a run did, with call and return times (DESIGN §3).
+// A History: what each op of a run did, with call and return times (docs/FORMAT.md).
 // Serialized as JSON lines (docs/FORMAT.md): a header line, then one line per op.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The op language: one operation a Program runs (DESIGN §3).
+// The op language: one operation a Program runs (docs/FORMAT.md).
 //
 // Flag fields hold the kernel's own values (O_*, RESOLVE_*, RENAME_*, AT_*), so the
 // executors pass them through unchanged; the sets below say which bits an Op may carry.

@@ -1,4 +1,4 @@
-// A Program: a setup prefix run alone, then N threads of ops run concurrently (DESIGN §3).
+// A Program: a setup prefix run alone, then N threads of ops run concurrently (docs/FORMAT.md).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,7 @@ namespace nfz {
 inline constexpr int kMaxThreads = 64;
 inline constexpr size_t kMaxOpsPerProgram = 1'000'000;
 
-// A fault the FUSE observer injects into every request of one type (DESIGN §6); part of
+// A fault the FUSE observer injects into every request of one type (docs/TARGETS.md); part of
 // the reproducer so that a finding on the observer replays with the same faults. Which
 // requests get an error, and how much latency each gets, is decided from the request's
 // type, name and occurrence, not from timing (exec/fuse/observer_fs.cpp).

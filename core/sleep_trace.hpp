@@ -19,7 +19,7 @@ struct SleepSample {
 };
 
 // Why a thread slept, from its stack, in the classes a finding's title carries so that a
-// user can suppress one class and keep the others (DESIGN §7, nonblock.issue).
+// user can suppress one class and keep the others (docs/ORACLES.md, nonblock.issue).
 enum class SleepClass : uint8_t {
   kFuse,     // waiting for a FUSE reply (request_wait_answer)
   kIo,       // block IO: io_schedule, buffer or folio waits (the seed mail's ext4_lookup)

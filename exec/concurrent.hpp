@@ -1,4 +1,4 @@
-// Runs a Program's threads truly concurrently on the real kernel (DESIGN §6): setup alone,
+// Runs a Program's threads truly concurrently on the real kernel (docs/EXECUTOR.md): setup alone,
 // then one worker thread per program thread, released together by a barrier so that
 // their ops overlap. Each worker issues its ops as the program says (syscall, io_uring
 // inline, IOSQE_ASYNC, linked chains, fixed-file slots), through a ring of its own or one

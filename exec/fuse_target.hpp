@@ -1,4 +1,4 @@
-// The FUSE observer as a sandbox target (DESIGN §6): in a sandbox child, the observer is
+// The FUSE observer as a sandbox target (docs/TARGETS.md): in a sandbox child, the observer is
 // mounted over the run's root before the chroot (it opens the host's /dev/fuse), serves
 // on threads of the child for the whole body, and goes when the body is done.
 //

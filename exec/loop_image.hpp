@@ -1,4 +1,4 @@
-// Loop-image plumbing for the ext4, xfs and btrfs targets (DESIGN §6): a sparse image file
+// Loop-image plumbing for the ext4, xfs and btrfs targets (docs/TARGETS.md): a sparse image file
 // under kImageDir, formatted by the filesystem's mkfs, attached to a free loop device with
 // LO_FLAGS_AUTOCLEAR so that the device detaches itself once its last mount goes, however
 // the harness dies. Every name carries "nameifuzz" and the owning pid, so that a sweep can

@@ -1,4 +1,4 @@
-// The memory-pressure helper (DESIGN §8): a memory cgroup with a small limit that the
+// The memory-pressure helper (docs/TARGETS.md): a memory cgroup with a small limit that the
 // sandbox runs join, so that their page cache, dentries and inodes (charged to the cgroup
 // with kmem accounting) are reclaimed while they run: lookups then miss the dcache and go
 // to the filesystem, as after drop_caches, but piecemeal and under the runs' feet.

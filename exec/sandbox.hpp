@@ -1,4 +1,4 @@
-// The sandbox every generated op runs in (DESIGN §6): a child process in a private mount
+// The sandbox every generated op runs in (docs/TARGETS.md): a child process in a private mount
 // namespace, chrooted into a fresh instance of the target, so that no path a program
 // makes (absolute symlinks, `..` chains) can reach the host. Mounts made there vanish
 // with the namespace when the child exits, however it exits.

@@ -1,4 +1,4 @@
-// One io_uring shared by several submitting threads (DESIGN §6, the variant of one ring
+// One io_uring shared by several submitting threads (docs/EXECUTOR.md, the variant of one ring
 // per worker). liburing's submission and completion queues have one producer and one
 // consumer each, so a mutex guards them: this variant trades the lock-free hot loop of
 // UringRing for requests of several tasks meeting in one ring (one io-wq, one CQ, task

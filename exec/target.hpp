@@ -1,4 +1,4 @@
-// The filesystems a program can run on (DESIGN §6), by the name users type.
+// The filesystems a program can run on (docs/TARGETS.md), by the name users type.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// issue.equivalent (DESIGN §7), the setup-prefix form: the same op on the same state has
+// issue.equivalent (docs/ORACLES.md), the setup-prefix form: the same op on the same state has
 // the same outcome however it is issued. The setup runs alone, so its state is the same
 // in two runs; the stress loop runs the setup a second time with every op a plain syscall
 // (the twin) and compares outcomes op by op (success, or which errno), up to the

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/clock.hpp"
+#include "report/progress.hpp"
 #include "stress/cache_pressure.hpp"
 #include "stress/findings.hpp"
 #include "stress/stop_signal.hpp"
@@ -117,6 +118,7 @@ StressSummary merge_summaries(const std::vector<StressSummary>& jobs, const Stre
         continue;
       }
       it->checks += o.checks, it->violations += o.violations, it->unknown += o.unknown, it->not_judged += o.not_judged;
+      for (const auto& [target, n] : o.checks_by_target) it->checks_by_target[target] += n;
     }
     for (const FindingRecord& f : s.findings) {
       auto it = std::find_if(m.findings.begin(), m.findings.end(), [&](const FindingRecord& x) { return x.title == f.title; });
@@ -170,6 +172,7 @@ int run_jobs(const StressOptions& options, std::ostream& progress, StressSummary
   }
   const int64_t start = monotonic_ns();
   int64_t next_progress = start + 1'000'000'000;
+  report::Progress out(progress, report::Progress::stderr_is_terminal());
   bool stopping = false;
   for (;;) {
     std::vector<pollfd> fds;
@@ -187,7 +190,7 @@ int run_jobs(const StressOptions& options, std::ostream& progress, StressSummary
     }
     int64_t now = monotonic_ns();
     if (options.progress && now >= next_progress) {
-      print_progress(progress, merge_summaries(latest_of(jobs), options), (now - start) / 1e9, false);
+      out.report(progress_line(merge_summaries(latest_of(jobs), options), (now - start) / 1e9));
       next_progress = now + 1'000'000'000;
     }
   }
@@ -205,7 +208,7 @@ int run_jobs(const StressOptions& options, std::ostream& progress, StressSummary
     summary.exit_code = 2;
   }
   summary.seconds = (monotonic_ns() - start) / 1e9;
-  if (options.progress) print_progress(progress, summary, summary.seconds, true);
+  if (options.progress) out.finish(progress_line(summary, summary.seconds));
   release_claims(options.findings_dir, options.run_id);
   return summary.exit_code;
 }

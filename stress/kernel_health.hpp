@@ -1,4 +1,4 @@
-// kernel.health (DESIGN §7): the kernel said something is wrong while the run went on
+// kernel.health (docs/ORACLES.md): the kernel said something is wrong while the run went on
 // (/dev/kmsg BUG:, WARNING:, hung task, RCU stall, general protection fault, list
 // corruption, busy inodes), the taint mask changed, or an op did not complete within its
 // deadline without a reason the executor could name. A reason: the op came back with

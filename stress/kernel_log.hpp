@@ -31,7 +31,7 @@ class KernelLog {
   unsigned long taint_ = 0;
 };
 
-// The kernel's own words for trouble (DESIGN §7 kernel.health); the matching pattern, or
+// The kernel's own words for trouble (docs/ORACLES.md, kernel.health); the matching pattern, or
 // empty if `line` is not one of them.
 std::string_view trouble_in(std::string_view line);
 

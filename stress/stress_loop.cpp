@@ -14,6 +14,7 @@
 #include "exec/sandbox.hpp"
 #include "oracles/nonblock/nonblock.hpp"
 #include "core/text.hpp"
+#include "report/progress.hpp"
 #include "stress/cache_pressure.hpp"
 #include "stress/findings.hpp"
 #include "stress/jobs.hpp"
@@ -102,6 +103,7 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
     a.stats->violations += r.violations.size();
     a.stats->unknown += r.unknown;
     a.stats->not_judged += r.not_judged;
+    a.stats->checks_by_target[std::string(record.target)] += r.checks;
     for (const auto& v : r.violations) {
       if (FindingRecord* seen = find_title(summary, v.title)) {
         ++seen->count;
@@ -114,7 +116,8 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
                                record.fuse);
       else
         why = "another job of this run writes it";
-      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder});
+      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
+                                  std::string(a.oracle->name), std::string(record.target)});
     }
   }
 }
@@ -130,24 +133,24 @@ uint64_t program_digest(uint64_t n, const Program& program) {
 
 }  // namespace
 
-void print_progress(std::ostream& out, const StressSummary& s, double seconds, bool final_line) {
-  char line[512];
-  int n = snprintf(line, sizeof line, "[%6.1fs] programs %llu (%.1f/s)  ops %llu (%.0f/s)  findings %zu  checks",
-                   seconds, static_cast<unsigned long long>(s.programs), s.programs / std::max(seconds, 1e-9),
-                   static_cast<unsigned long long>(s.ops), s.ops / std::max(seconds, 1e-9), s.findings.size());
-  std::string text(line, static_cast<size_t>(n));
+std::string progress_line(const StressSummary& s, double seconds) {
+  const double secs = std::max(seconds, 1e-9);
+  std::string text = "stress: " + report::duration_text(seconds) + ", programs " + report::rounded(s.programs) + " (" +
+                     report::rounded(s.programs / secs) + "/s), ops " + report::rounded(s.ops) + " (" +
+                     report::rounded(s.ops / secs) + "/s), findings " + std::to_string(s.findings.size()) + ", checks";
   for (const auto& o : s.oracles)
-    if (o.enabled && o.skipped.empty()) text += " " + o.name + "=" + std::to_string(o.checks);
-  static const bool tty = isatty(STDERR_FILENO);
-  out << (tty ? "\r" : "") << text << (tty && !final_line ? "" : "\n") << std::flush;
+    if (o.enabled && o.skipped.empty()) text += " " + o.name + "=" + report::rounded(o.checks);
+  return text;
 }
 
 int run_stress(const StressOptions& options, std::ostream& progress, StressSummary& summary) {
   StressOptions o = options;
   if (!o.run_id) o.run_id = static_cast<uint64_t>(getpid());
   if (o.jobs > 1) return run_jobs(o, progress, summary);
+  report::Progress out(progress, report::Progress::stderr_is_terminal());
   int code = run_job(o, {0, 1}, [&](const StressSummary& s, double seconds, bool final_line) {
-    print_progress(progress, s, seconds, final_line);
+    if (final_line) out.finish(progress_line(s, seconds));
+    else out.report(progress_line(s, seconds));
   }, summary);
   release_claims(o.findings_dir, o.run_id);
   return code;

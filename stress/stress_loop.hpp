@@ -1,4 +1,4 @@
-// nameifuzz stress (DESIGN §8): generate concurrent programs, run them on the targets in
+// nameifuzz stress (docs/EXECUTOR.md): generate concurrent programs, run them on the targets in
 // rotation, check every run with every enabled oracle, stop at the first violation.
 #pragma once
 
@@ -7,6 +7,8 @@
 #include <functional>
 #include <utility>
 #include <iosfwd>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -54,12 +56,15 @@ struct OracleStats {
   uint64_t violations = 0;
   uint64_t unknown = 0;  // checks that ran out of budget
   uint64_t not_judged = 0;  // runs left alone (linearizable: see docs/ORACLES.md)
+  std::map<std::string, uint64_t> checks_by_target;  // by target name (KTAP: a test point each)
 };
 
 struct FindingRecord {
   std::string title;
   std::string folder;
   uint64_t count = 1;  // violations with this title (more than one with keep_going)
+  std::string oracle;  // who found it, and on which target (its first sighting)
+  std::string target;
 };
 
 struct StressSummary {
@@ -114,8 +119,12 @@ int run_stress(const StressOptions& options, std::ostream& progress, StressSumma
 // One job's share of the loop, in the calling process.
 int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& report, StressSummary& summary);
 
-void print_progress(std::ostream& out, const StressSummary& summary, double seconds, bool final_line);
+// The progress report of a run so far (report/progress.hpp prints it).
+std::string progress_line(const StressSummary& summary, double seconds);
 void print_summary(std::ostream& out, const StressSummary& summary);
+// The summary as JSON (format nameifuzz-stress-summary), the source of truth the KTAP and
+// JUnit reports are written from (report/).
+nlohmann::json summary_json(const StressSummary& summary);
 void write_summary_json(std::ostream& out, const StressSummary& summary);
 // The same on one line (what a job sends its parent).
 std::string summary_json_line(const StressSummary& summary);

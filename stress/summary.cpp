@@ -44,8 +44,6 @@ std::string uring_by_kind(const StressSummary& s) {
 
 }  // namespace
 
-static nlohmann::json summary_json(const StressSummary& s);
-
 void print_summary(std::ostream& out, const StressSummary& s) {
   const auto& o = s.options;
   double secs = std::max(s.seconds, 1e-9);
@@ -83,11 +81,12 @@ void print_summary(std::ostream& out, const StressSummary& s) {
   else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
 }
 
-static nlohmann::json summary_json(const StressSummary& s) {
+nlohmann::json summary_json(const StressSummary& s) {
   using nlohmann::json;
   const auto& o = s.options;
   json j;
   j["format"] = "nameifuzz-stress-summary";
+  j["command"] = "stress";
   j["version"] = 1;
   json targets = json::array();
   for (const auto& t : o.targets) targets.push_back(t.name);
@@ -123,12 +122,17 @@ static nlohmann::json summary_json(const StressSummary& s) {
     json e{{"name", orc.name}};
     if (!orc.enabled) e["skipped"] = "not enabled (--oracles)";
     else if (!orc.skipped.empty()) e["skipped"] = orc.skipped;
-    else e["checks"] = orc.checks, e["violations"] = orc.violations, e["unknown"] = orc.unknown, e["not_judged"] = orc.not_judged;
+    else {
+      e["checks"] = orc.checks, e["violations"] = orc.violations, e["unknown"] = orc.unknown, e["not_judged"] = orc.not_judged;
+      e["checks_by_target"] = orc.checks_by_target;
+    }
     oracles.push_back(e);
   }
   j["oracles"] = oracles;
   json findings = json::array();
-  for (const auto& f : s.findings) findings.push_back({{"title", f.title}, {"folder", f.folder}, {"count", f.count}});
+  for (const auto& f : s.findings)
+    findings.push_back(
+        {{"title", f.title}, {"folder", f.folder}, {"count", f.count}, {"oracle", f.oracle}, {"target", f.target}});
   j["findings"] = findings;
   j["exit"] = s.exit_code;
   j["jobs"] = s.jobs;
@@ -171,12 +175,15 @@ StressSummary read_summary_json(const std::string& text, const StressOptions& op
     o.violations = e.value("violations", uint64_t{0});
     o.unknown = e.value("unknown", uint64_t{0});
     o.not_judged = e.value("not_judged", uint64_t{0});
+    if (e.contains("checks_by_target")) o.checks_by_target = e["checks_by_target"].get<std::map<std::string, uint64_t>>();
   }
   for (const json& f : j.at("findings"))
-    s.findings.push_back({f.at("title").get<std::string>(), f.at("folder").get<std::string>(), f.at("count").get<uint64_t>()});
+    s.findings.push_back({f.at("title").get<std::string>(), f.at("folder").get<std::string>(), f.at("count").get<uint64_t>(),
+                          f.value("oracle", ""), f.value("target", "")});
   s.exit_code = j.at("exit").get<int>();
   s.program_digest = j.value("program_digest", uint64_t{0});
   return s;
 }
+
 
 }  // namespace nfz::stress

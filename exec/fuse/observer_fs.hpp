@@ -1,4 +1,4 @@
-// The FUSE observer filesystem (DESIGN §6): the harness's own filesystem on the libfuse3
+// The FUSE observer filesystem (docs/TARGETS.md): the harness's own filesystem on the libfuse3
 // low-level API. It records every request the kernel sends (opcode, parent, name, node,
 // requesting thread, receive and reply times) into a FuseTrace for the oracles, and
 // injects latency and errors per request type.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct RandomOptions {
   bool builtin_scenarios = true;  // also draw from builtin_scenarios()
   bool random_scenarios = true;
   int schedules_per_scenario = 64;
+  // Called at every look at the clock (each 16 scenarios), for a progress report.
+  std::function<void(const RandomStats&)> progress;
 };
 
 // One random schedule of s: PCT with `depth` priority change points when depth > 0,

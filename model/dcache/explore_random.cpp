@@ -74,6 +74,7 @@ std::optional<Finding> explore_random(uint8_t variant, const RandomOptions& o, R
     }
     if ((stats.scenarios & 15) == 0 || found) {
       stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      if (o.progress) o.progress(stats);
       if (stats.seconds >= o.budget_seconds) break;
     }
     if (o.max_schedules && stats.schedules >= o.max_schedules) break;

@@ -1,4 +1,4 @@
-// Seeded variants: today's rules ("fixed") and five historical bugs (DESIGN §1),
+// Seeded variants: today's rules ("fixed") and five historical bugs (docs/ARCHITECTURE.md#historical-bugs),
 // each a Rule bit the step function tests. Registered in one table with display names.
 #pragma once
 

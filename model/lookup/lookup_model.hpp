@@ -1,4 +1,4 @@
-// The reference lookup model (DESIGN §4, docs/MODEL.md): a pure step function over the
+// The reference lookup model (docs/MODEL.md): a pure step function over the
 // namespace. step(state, op) appends every outcome the kernel may give for `op` in
 // `state`, each with the state it leaves. Most ops have one outcome; sets come from
 // RESOLVE_CACHED (-EAGAIN wherever the walk may leave RCU mode), FIFO opens (wait for a

@@ -1,7 +1,7 @@
 // Path resolution as fs/namei.c does it: path_init(), link_path_walk(), walk_component(),
 // step_into(), pick_link(), handle_dots(), nd_jump_root(). The walker also records what
 // the RCU walk of RESOLVE_CACHED (LOOKUP_CACHED) would have met, so that the op can say
-// whether -EAGAIN is allowed (DESIGN §1).
+// whether -EAGAIN is allowed (docs/ARCHITECTURE.md#resolve_cached-and-lookup_cached).
 #pragma once
 
 #include <cstdint>

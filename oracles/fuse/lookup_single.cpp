@@ -4,7 +4,7 @@
 // (infinite timeouts: every LOOKUP is a first lookup of an in-lookup dentry) no two
 // requests naming the same (parent, name) are in flight at once.
 //
-// Legal exceptions, measured on 6.18 (DESIGN §7): revalidation LOOKUPs come from
+// Legal exceptions, measured on 6.18 (docs/ORACLES.md): revalidation LOOKUPs come from
 // lookup_fast() -> d_revalidate() with no lock, so in churn mode (zero timeouts) and in
 // the LOOKUP_REVAL retry after an ESTALE, LOOKUPs may overlap anything; there only pairs
 // without a LOOKUP are checked.

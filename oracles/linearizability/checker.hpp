@@ -1,4 +1,4 @@
-// The `linearizable` oracle's search (DESIGN §7, docs/ORACLES.md): is a concurrent history
+// The `linearizable` oracle's search (docs/ORACLES.md): is a concurrent history
 // explained by some total order of its ops, consistent with real time, in which every op's
 // observed outcome is one the model allows from the state reached so far?
 //

@@ -165,6 +165,16 @@ std::string outcome_name(const lin::CheckOp& op) {
   return op.result < 0 ? std::string(errno_name(-op.result)) : "ok";
 }
 
+}  // namespace
+
+std::string lin::violation_title(const lin::LookupCheck& check, std::string_view target) {
+  const lin::CheckOp& failing = check.input.ops[check.result.failing_op];
+  return "linearizable: " + std::string(op_name(*failing.op)) + " " + outcome_name(failing) + " unexplained on " +
+         std::string(target);
+}
+
+namespace {
+
 bool injects_errors(const Program& program) {
   for (const FuseFault& f : program.faults)
     if (f.kind == FuseFault::Kind::kError) return true;
@@ -208,10 +218,8 @@ LinearizableResult check_linearizable_run(const Program& program, const History&
     r.unknown = 1;
     r.unknown_reason = check.result.reason;
   } else if (check.result.verdict == lin::Verdict::kIllegal) {
-    const lin::CheckOp& failing = check.input.ops[check.result.failing_op];
-    r.violations.push_back({"linearizable: " + std::string(op_name(*failing.op)) + " " + outcome_name(failing) +
-                                " unexplained on " + std::string(target),
-                            lin::text_report(check.input, check.result, check.seconds)});
+    r.violations.push_back(
+        {lin::violation_title(check, target), lin::text_report(check.input, check.result, check.seconds)});
   }
   return r;
 }

@@ -45,6 +45,10 @@ std::optional<model::Profile> profile_for_target(std::string_view target);
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
                                     LookupCheck& out, size_t* bad_event = nullptr);
 
+// A not-linearizable verdict's title, "linearizable: <op> <outcome> unexplained on
+// <target>": the op and ok/errno at whose return the search failed.
+std::string violation_title(const LookupCheck& check, std::string_view target);
+
 // The stress loop's budget for one run: small programs finish far inside it.
 Budget run_budget();
 

@@ -1,7 +1,7 @@
 // cached.complete. A successful open leaves every dentry of its path in the dcache, so on
 // a quiescent target the same walk under LOOKUP_CACHED stays in RCU mode and succeeds.
 // The 2023 bug made every cached O_DIRECTORY open fail: the test for "creates a file"
-// used O_TMPFILE, which contains O_DIRECTORY (DESIGN §1, bug 5).
+// used O_TMPFILE, which contains O_DIRECTORY (docs/ARCHITECTURE.md#historical-bugs, bug 5).
 #include "core/flags.hpp"
 #include "oracles/nonblock/nonblock.hpp"
 

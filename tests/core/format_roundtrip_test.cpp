@@ -1,4 +1,4 @@
-// The .nfz format: printing and parsing are inverse (DESIGN §3, docs/FORMAT.md).
+// The .nfz format: printing and parsing are inverse (docs/FORMAT.md).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 

@@ -1,5 +1,5 @@
 // Named cases of openat2's RESOLVE_ flags (openat2(2), fs/namei.c nd_jump_root(),
-// handle_dots(), pick_link()) and of RESOLVE_CACHED's contract (DESIGN §1), and of FIFO
+// handle_dots(), pick_link()) and of RESOLVE_CACHED's contract (docs/ARCHITECTURE.md#kernel-facts), and of FIFO
 // opens (fifo(7), fs/pipe.c fifo_open()).
 #pragma once
 
@@ -51,17 +51,17 @@ inline std::vector<Case> resolve_cases() {
       {"CachedCreatEagain", "build_open_flags(): RESOLVE_CACHED with O_CREAT, O_TRUNC or O_TMPFILE is EAGAIN", {mkfile, mkdir},
        {{"openat2(\"f\", O_WRONLY|O_CREAT, 0644, RESOLVE_CACHED)", {-EAGAIN}}, {"openat2(\"f\", O_WRONLY|O_TRUNC, 0, RESOLVE_CACHED)", {-EAGAIN}},
         {"openat2(\"d\", O_WRONLY|O_TMPFILE, 0644, RESOLVE_CACHED)", {-EAGAIN}}}},
-      {"CachedMissingOnTmpfsEagain", "DESIGN §1: tmpfs keeps no negative dentry (always_delete_dentry())", {},
+      {"CachedMissingOnTmpfsEagain", "kernel facts: tmpfs keeps no negative dentry (always_delete_dentry())", {},
        {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}}},
-      {"CachedMissingOnExt4", "DESIGN §1: a cached negative dentry is ENOENT, an evicted one EAGAIN", {},
+      {"CachedMissingOnExt4", "kernel facts: a cached negative dentry is ENOENT, an evicted one EAGAIN", {},
        {{"openat2(\"x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, -ENOENT}}}, Profile::kExt4},
       // Success is allowed, never required: complete_walk()'s try_to_unlazy() fails when
       // mount_lock moved (a mount anywhere on the machine), and the retry is -EAGAIN.
       {"CachedExistingOnTmpfs", "shmem pins its dentries: a cached walk finds every name", {mkfile},
        {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {0, -EAGAIN}}}},
-      {"CachedExistingOnXfs", "DESIGN §1: any dcache miss is EAGAIN", {mkfile},
+      {"CachedExistingOnXfs", "kernel facts: any dcache miss is EAGAIN", {mkfile},
        {{"openat2(\"f\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN, 0}}}, Profile::kXfs},
-      {"CachedDirectoryIsNotTmpfile", "DESIGN §1 (2023 fix): O_DIRECTORY is not O_TMPFILE under RESOLVE_CACHED", {mkdir},
+      {"CachedDirectoryIsNotTmpfile", "historical bug 5 (2023 fix): O_DIRECTORY is not O_TMPFILE under RESOLVE_CACHED", {mkdir},
        {{"openat2(\"d\", O_RDONLY|O_DIRECTORY, 0, RESOLVE_CACHED)", {0, -EAGAIN}}}},
       {"CachedFileInTheMiddleEagain", "link_path_walk(): ENOTDIR needs try_to_unlazy(), which LOOKUP_CACHED refuses",
        {mkfile}, {{"openat2(\"f/x\", O_RDONLY, 0, RESOLVE_CACHED)", {-EAGAIN}}, {"openat2(\"f/x\", O_RDONLY, 0, 0)", {-ENOTDIR}}}},

@@ -66,7 +66,7 @@ bool wait_for_progress(int fd) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) return false;
     seen.append(buf, static_cast<size_t>(n));
-    if (seen.find("programs ") != std::string::npos && seen.find("[") != std::string::npos) return true;
+    if (seen.find("stress: ") != std::string::npos && seen.find(" programs ") != std::string::npos) return true;
   }
   return false;
 }

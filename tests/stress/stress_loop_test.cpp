@@ -42,12 +42,6 @@ TEST(StressLoop, AShortRunIsCleanAndItsSummaryNamesEveryOracle) {
   std::filesystem::remove_all(o.findings_dir);
 }
 
-nlohmann::json summary_json(const StressSummary& summary) {
-  std::ostringstream json;
-  write_summary_json(json, summary);
-  return nlohmann::json::parse(json.str());
-}
-
 const nlohmann::json& oracle_entry(const nlohmann::json& j, const std::string& name) {
   for (const auto& o : j["oracles"])
     if (o["name"] == name) return o;
