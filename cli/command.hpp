@@ -29,6 +29,12 @@ struct Command {
 
 const std::vector<Command>& commands();
 
+// A command's options as --help prints them: "--help" and what the command declares.
+po::options_description command_options(const Command& c, po::positional_options_description& positional);
+
+// The man page (roff), generated from commands() and their options (cli/man_page.cpp).
+std::string man_page();
+
 // One-line error on stderr, "nameifuzz NAME: message"; returns kExitUsage.
 int usage_error(std::string_view command, std::string_view message);
 

@@ -17,16 +17,14 @@ void print_overview() {
     name.resize(12, ' ');
     std::cout << "  " << name << c.summary << "\n";
   }
-  std::cout << "\n'nameifuzz COMMAND --help' lists a command's options; 'nameifuzz --version' prints the version.\n"
+  std::cout << "\n'nameifuzz COMMAND --help' lists a command's options; 'nameifuzz --version' prints the version;\n"
+               "'nameifuzz help --man' prints the man page.\n"
                "Exit codes: 0 ok, 1 a finding, 2 usage, input or environment error.\n";
 }
 
 int run_command(const Command& c, int argc, char** argv) {
-  po::options_description desc(std::string("usage: nameifuzz ") + std::string(c.name) + " " +
-                               std::string(c.usage) + "\n" + std::string(c.summary) + "\n\noptions");
-  desc.add_options()("help,h", "print this help");
   po::positional_options_description positional;
-  c.declare(desc, positional);
+  po::options_description desc = command_options(c, positional);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).positional(positional).run(), vm);
@@ -43,6 +41,14 @@ int run_command(const Command& c, int argc, char** argv) {
 
 }  // namespace
 
+po::options_description command_options(const Command& c, po::positional_options_description& positional) {
+  po::options_description desc(std::string("usage: nameifuzz ") + std::string(c.name) + " " +
+                               std::string(c.usage) + "\n" + std::string(c.summary) + "\n\noptions");
+  desc.add_options()("help,h", "print this help");
+  c.declare(desc, positional);
+  return desc;
+}
+
 int usage_error(std::string_view command, std::string_view message) {
   std::cerr << "nameifuzz " << command << ": " << message << "\n";
   return kExitUsage;
@@ -57,6 +63,10 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   std::string name = argv[1];
+  if (name == "help" && argc == 3 && std::string(argv[2]) == "--man") {
+    std::cout << man_page();
+    return kExitOk;
+  }
   if (name == "--help" || name == "-h" || name == "help") {
     print_overview();
     return kExitOk;

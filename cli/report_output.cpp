@@ -1,7 +1,10 @@
 #include "cli/report_output.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <fstream>
 #include <iostream>
 #include <ostream>
 #include <unistd.h>
@@ -29,7 +32,10 @@ void add_report_options(po::options_description& desc) {
       ("format", po::value<std::string>()->default_value("text"),
        "how the summary goes to stdout: text, json (the summary as JSON) or ktap (KTAP version 1, one test point per "
        "oracle per target); with json or ktap the text goes to stderr")
-      ("junit", po::value<std::string>(), "also write the summary as JUnit XML to this file");
+      ("junit", po::value<std::string>(), "also write the summary as JUnit XML to this file")
+      ("suppressions", po::value<std::string>(),
+       "findings whose titles match a line of this file (a glob; '#' starts a comment) are left out of the reports and "
+       "the exit code, and listed as suppressed");
 }
 
 std::optional<ReportOutput> ReportOutput::begin(const po::variables_map& vm, std::string_view command) {
@@ -40,6 +46,20 @@ std::optional<ReportOutput> ReportOutput::begin(const po::variables_map& vm, std
     return std::nullopt;
   }
   ReportOutput out(command, f);
+  if (vm.count("suppressions")) {
+    out.suppressions_file_ = vm["suppressions"].as<std::string>();
+    std::ifstream in(out.suppressions_file_);
+    if (!in) {
+      std::cerr << out.suppressions_file_ << ":0: cannot read\n";
+      return std::nullopt;
+    }
+    for (std::string line; std::getline(in, line);) {
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
+      size_t start = line.find_first_not_of(" \t");
+      if (start == std::string::npos || line[start] == '#') continue;
+      out.suppressions_.push_back(line.substr(start));
+    }
+  }
   if (vm.count("junit")) {
     const std::string path = vm["junit"].as<std::string>();
     out.junit_fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -61,7 +81,12 @@ std::optional<ReportOutput> ReportOutput::begin(const po::variables_map& vm, std
 }
 
 ReportOutput::ReportOutput(ReportOutput&& other) noexcept
-    : command_(std::move(other.command_)), format_(other.format_), report_fd_(other.report_fd_), junit_fd_(other.junit_fd_) {
+    : command_(std::move(other.command_)),
+      format_(other.format_),
+      suppressions_file_(std::move(other.suppressions_file_)),
+      suppressions_(std::move(other.suppressions_)),
+      report_fd_(other.report_fd_),
+      junit_fd_(other.junit_fd_) {
   other.report_fd_ = other.junit_fd_ = -1;
 }
 
@@ -70,9 +95,33 @@ ReportOutput::~ReportOutput() {
   if (junit_fd_ >= 0) close(junit_fd_);
 }
 
+int ReportOutput::suppress(nlohmann::json& summary, int exit_code) const {
+  if (suppressions_file_.empty() || !summary.contains("findings")) return exit_code;
+  nlohmann::json kept = nlohmann::json::array(), suppressed = nlohmann::json::array();
+  for (const auto& f : summary["findings"]) {
+    const std::string title = f.value("title", std::string());
+    auto match = std::find_if(suppressions_.begin(), suppressions_.end(),
+                              [&](const std::string& p) { return fnmatch(p.c_str(), title.c_str(), 0) == 0; });
+    if (match == suppressions_.end()) {
+      kept.push_back(f);
+      continue;
+    }
+    nlohmann::json s = f;
+    s["suppressed_by"] = *match;
+    suppressed.push_back(s);
+  }
+  summary["findings"] = kept;
+  summary["suppressed"] = suppressed;
+  summary["suppressions"] = suppressions_file_;
+  if (exit_code == kExitFinding && kept.empty()) exit_code = kExitOk;
+  summary["exit"] = exit_code;
+  return exit_code;
+}
+
 int ReportOutput::finish(nlohmann::json summary, int exit_code, std::ostream* json_file) const {
   summary["command"] = command_;
   report::stamp(summary);
+  exit_code = suppress(summary, exit_code);
   std::cout.flush();
   std::fflush(stdout);
   bool ok = true;

@@ -52,6 +52,16 @@ has stress_finding '^  # finding: kernel\.health: .* -> '
 has stress_finding '^not ok 1 fuse:strict\+latency$'
 junit_has stress_finding '<failure message="kernel\.health: [a-z0-9]+ hung on fuse:strict\+latency" type="finding">'
 
+# The same run with its findings suppressed: out of KTAP, JUnit and the exit code, kept in the JSON.
+printf '# hangs under injected latency\nkernel.health: * hung on fuse:strict+latency\n' >"$tmp/suppressions"
+run stress_suppressed 0 stress --target fuse:strict+latency --programs 3 --seed 1 --deadline-ms 1 --findings "$tmp/f5" \
+  --suppressions "$tmp/suppressions" --json "$tmp/suppressed.json"
+has stress_suppressed '^  ok 1 kernel\.health$'
+if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["findings"]==[] and j["suppressed"] and j["exit"]==0 and all(s["suppressed_by"].startswith("kernel.health") for s in j["suppressed"]) else 1)' \
+     "$tmp/suppressed.json" 2>/dev/null; then passed=$((passed + 1)); else fail "suppressed findings not listed: $(head -c 400 "$tmp/suppressed.json")"; fi
+"$bin" check "$data/rename_reorder.jsonl" --suppressions "$tmp/none" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "^$tmp/none:0: cannot read$" "$tmp/err" && passed=$((passed + 1)) || fail "a missing suppressions file: $(cat "$tmp/err")"
+
 # replay, one after another and concurrently.
 run replay 0 replay "$src/corpus/examples/rename.nfz" --target tmpfs
 has replay '^  ok 1 deadline$'
