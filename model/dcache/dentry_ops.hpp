@@ -81,6 +81,9 @@ inline void d_lookup_done(World& w, uint8_t i) { w.d[i].flags &= static_cast<uin
 inline void d_add(World& w, int thread, uint8_t i, uint8_t type, uint8_t target = 0) {
   Dentry& d = w.d[i];
   if (d.flags & kHashed) violate(w, kSpliceTwice, thread, i);
+  // start_dir_add() .. end_dir_add() around an in-lookup dentry's hashing: i_dir_seq goes
+  // up by two (by one if a preempted start_dir_add() already made it odd).
+  if (d.flags & kInLookup) w.dir_seq = static_cast<uint8_t>((w.dir_seq | 1) + 1);
   d_lookup_done(w, i);
   d.type = type;
   d.target = type == kLink ? target : 0;

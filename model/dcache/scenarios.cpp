@@ -17,6 +17,10 @@ constexpr Op simple(uint8_t kind, uint8_t name = 0, uint8_t name2 = 0) { return 
 struct Builder {
   Scenario s;
   constexpr Builder(uint8_t fs) { s.fs = fs; }
+  constexpr Builder& readonly() {
+    s.readonly = 1;
+    return *this;
+  }
   constexpr Builder& server(uint8_t name, uint8_t type, uint8_t target = 0) {
     s.server[name] = type;
     s.server_target[name] = target;
@@ -37,6 +41,15 @@ const std::vector<NamedScenario>& table() {
   static const std::vector<NamedScenario> kTable = {
       {"atomic-open-2016", "the 2016 mail: openers handed the hashed negative dentry the first one left",
        false, Builder(kFsNfs).thread({open_op(A)}).thread({open_op(A)}).thread({open_op(A)}).s},
+      {"atomic-open-2016-eisdir", "two openers of that hashed negative dentry, and another client's mkdir", false,
+       Builder(kFsNfs).thread({open_op(A)}).thread({open_op(A)}).thread({open_op(A)})
+           .thread({simple(kOpRemoteMkdir, A)}).s},
+      {"lustre-openers-2016", "two openers of one name on lustre: the second is handed a hashed negative dentry",
+       false, Builder(kFsLustre).thread({open_op(A)}).thread({open_op(A)}).s},
+      {"ceph-remote-create-2026", "two openers on ceph, another client creates the name between", false,
+       Builder(kFsCeph).thread({open_op(A)}).thread({open_op(A)}).thread({simple(kOpRemoteCreate, A)}).s},
+      {"create-readonly-2013", "an O_CREAT open of a missing name on a read-only nfs mount", false,
+       Builder(kFsNfs).readonly().thread({open_op(A, kOCreat)}).thread({simple(kOpStat, A)}).s},
       {"atomic-open-2016-pair", "two non-O_CREAT openers of one name on an atomic_open filesystem", true,
        Builder(kFsNfs).thread({open_op(A)}).thread({open_op(A)}).s},
       {"atomic-open-2016-create", "an O_CREAT opener against a plain opener on an atomic_open filesystem", true,
@@ -89,7 +102,8 @@ Op random_op(Rng& rng, uint8_t fs) {
       op.kind = kOpEvict;
       op.name = 0;
     } else {
-      op.kind = rng.below(2) ? kOpRemoteCreate : kOpRemoteUnlink;
+      const uint32_t r = rng.below(3);
+      op.kind = r == 0 ? kOpRemoteCreate : r == 1 ? kOpRemoteUnlink : kOpRemoteMkdir;
     }
     if (validate_op(op, fs).empty()) return op;
   }
@@ -108,6 +122,7 @@ Scenario with_variant(Scenario s, uint8_t variant) {
 Scenario random_scenario(Rng& rng, uint8_t variant) {
   Scenario s;
   s.fs = static_cast<uint8_t>(rng.below(kFsCount));
+  s.readonly = rng.below(8) == 0;
   for (uint8_t n = 0; n < 2; ++n) {
     const uint32_t k = rng.below(8);
     s.server[n] = static_cast<uint8_t>(k < 3 ? kNone : k < 6 ? kFile : k == 6 ? kDir : kLink);
@@ -129,8 +144,8 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   size_t pos = 0;
   auto next = [&]() -> uint8_t { return pos < bytes.size() ? bytes[pos++] : 0; };
   const uint8_t head = next();
-  s.fs = head & 1;
-  s.nthreads = static_cast<uint8_t>(2 + ((head >> 1) % (kMaxThreads - 1)));
+  s.fs = static_cast<uint8_t>(head % kFsCount);
+  s.nthreads = static_cast<uint8_t>(2 + ((head >> 2) % (kMaxThreads - 1)));
   const uint8_t srv = next();
   for (int n = 0; n < kMaxNames; ++n) {
     s.server[n] = static_cast<uint8_t>((srv >> (2 * n)) & 3);
@@ -138,6 +153,7 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   }
   const uint8_t counts = next();
   s.nops[kSetupSlot] = counts % 3;
+  s.readonly = counts >> 7;
   for (int t = 0; t < s.nthreads; ++t) s.nops[t] = static_cast<uint8_t>(1 + ((counts >> (2 + t)) & 1));
   for (int t = 0; t < kSlots; ++t) {
     for (int i = 0; i < s.nops[t]; ++i) {
