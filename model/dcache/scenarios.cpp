@@ -144,6 +144,13 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   size_t pos = 0;
   auto next = [&]() -> uint8_t { return pos < bytes.size() ? bytes[pos++] : 0; };
   const uint8_t head = next();
+  if (head & 0x80) {  // a built-in scenario; the rest of the bytes are its schedule
+    const auto builtins = builtin_scenarios();
+    s = builtins[(head & 0x7f) % builtins.size()].scenario;
+    out.scenario = with_variant(s, variant);
+    for (; pos < bytes.size(); ++pos) out.schedule.push_back(static_cast<uint8_t>(bytes[pos] % s.nthreads));
+    return out;
+  }
   s.fs = static_cast<uint8_t>(head % kFsCount);
   s.nthreads = static_cast<uint8_t>(2 + ((head >> 2) % (kMaxThreads - 1)));
   const uint8_t srv = next();

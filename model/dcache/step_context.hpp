@@ -26,6 +26,8 @@ struct Ctx {
   // lookup_open(): O_CREAT, and may_o_create() allows it (else create_error is set aside
   // and O_CREAT is cleared before ->atomic_open / the lookup).
   bool creating() const { return creat() && !s.readonly; }
+  // O_CREAT|O_EXCL: lookup_fast_for_open() does not try the dcache first.
+  bool excl_create() const { return creat() && (op.flags & kOExcl); }
   bool lookup_only() const { return op.kind == kOpStat || op.kind == kOpLstat; }
   // The name the walk is resolving now: the op's, or the body of the symlink it follows.
   uint8_t name() const { return th.name; }

@@ -29,14 +29,24 @@ const char* echild(Ctx& c, const char* what) {
   c.th.d = kNoDentry;
   c.th.name = c.op.name;  // the ref-walk retry starts the whole path again
   c.th.mode &= static_cast<uint8_t>(~kRcu);
-  c.th.pc = c.creat() ? kPcLock : kPcLookupFast;
+  c.th.pc = c.excl_create() ? kPcLock : kPcLookupFast;
   return what;
+}
+
+// lookup_fast_for_open(): an O_CREAT open discards a negative dentry (the create needs
+// i_rwsem) and goes on to lock the parent.
+void discard_negative(Ctx& c) {
+  if (!(c.th.mode & kRcu)) dput(c.w, c.t, c.th.d);
+  c.th.d = kNoDentry;
+  c.th.cause = kCauseCreate;
+  c.th.pc = (c.th.mode & kRcu) ? kPcUnlazy : kPcLock;
 }
 
 // A hashed, valid dentry (held) under the parent's lock: lookup_slow() returns it;
 // lookup_open() opens a positive one and hands a negative one to ->atomic_open or
 // ->create.
 void dispatch_hashed(Ctx& c) {
+  if (!(c.th.mode & kLocked) && c.creat() && c.dentry().type == kNone) return discard_negative(c);
   if (!(c.th.mode & kLocked) || c.lookup_only() || (c.th.mode & kSwitched) || c.dentry().type != kNone)
     return finish_found(c);
   if (fs_is_remote(c.s.fs)) {
@@ -91,10 +101,10 @@ const char* start(Ctx& c) {
       th.mode |= kNonblock | (c.rule(kRuleNonblockIsRcuOnly) ? 0 : kCached);
     }
   }
-  if (c.creat()) {
+  if (c.excl_create()) {
     th.cause = kCauseCreate;
-    th.pc = kPcUnlazy;  // open_last_lookups(): the create side leaves RCU mode first
-    return (th.mode & kPunted) ? "io-wq worker: path_openat(), create side" : "path_openat(): create side";
+    th.pc = kPcUnlazy;  // lookup_fast_for_open() does not bother on O_EXCL: leave RCU mode
+    return (th.mode & kPunted) ? "io-wq worker: path_openat(), O_EXCL create" : "path_openat(): O_EXCL create";
   }
   th.pc = kPcLookupFast;
   if (th.mode & kPunted) return "io-wq worker: path_openat(), RCU walk";
@@ -117,6 +127,10 @@ const char* lookup_fast(Ctx& c) {
       th.pc = kPcUnlazy;
       return "lookup_fast (rcu): ->d_revalidate would block: -ECHILD";
     }
+    if (c.w.d[i].type == kNone && c.creat()) {
+      discard_negative(c);
+      return "lookup_fast_for_open (rcu): negative, discarded: the create needs i_rwsem";
+    }
     if (c.w.d[i].type == kNone) {
       th.d = kNoDentry;
       finish_with(c, kENOENT);
@@ -138,6 +152,10 @@ const char* lookup_fast(Ctx& c) {
   if (c.needs_server(i)) {
     th.pc = kPcRevalidate;
     return "lookup_fast: dget, ->d_revalidate must ask";
+  }
+  if (c.creat() && c.dentry().type == kNone) {
+    discard_negative(c);
+    return "lookup_fast_for_open: negative, discarded";
   }
   finish_found(c);
   return "lookup_fast: hit";
@@ -339,9 +357,7 @@ const char* follow_link(Ctx& c) {
   th.link_seq = th.seq;
   th.depth = 1;
   th.d = kNoDentry;
-  if (!c.creat()) th.pc = kPcLookupFast;
-  else if (th.mode & kRcu) th.pc = kPcUnlazy, th.cause = kCauseCreate;
-  else th.pc = kPcLock;
+  th.pc = kPcLookupFast;  // an O_CREAT open here has no O_EXCL: lookup_fast_for_open()
   return "pick_link: walk the symlink's body";
 }
 
