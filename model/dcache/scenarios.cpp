@@ -21,6 +21,10 @@ struct Builder {
     s.readonly = 1;
     return *this;
   }
+  constexpr Builder& acl() {
+    s.acl = 1;
+    return *this;
+  }
   constexpr Builder& server(uint8_t name, uint8_t type, uint8_t target = 0) {
     s.server[name] = type;
     s.server_target[name] = target;
@@ -50,6 +54,9 @@ const std::vector<NamedScenario>& table() {
        Builder(kFsCeph).thread({open_op(A)}).thread({open_op(A)}).thread({simple(kOpRemoteCreate, A)}).s},
       {"create-readonly-2013", "an O_CREAT open of a missing name on a read-only nfs mount", false,
        Builder(kFsNfs).readonly().thread({open_op(A, kOCreat)}).thread({simple(kOpStat, A)}).s},
+      {"cached-acl", "RESOLVE_CACHED and io_uring opens, and a lookup, in a directory whose ACL is not cached",
+       false, Builder(kFsExt4).server(A, kFile).acl()
+           .thread({open_op(A, 0, kHowCached)}).thread({open_op(A, 0, kHowUring)}).thread({simple(kOpStat, A)}).s},
       {"atomic-open-2016-pair", "two non-O_CREAT openers of one name on an atomic_open filesystem", true,
        Builder(kFsNfs).thread({open_op(A)}).thread({open_op(A)}).s},
       {"atomic-open-2016-create", "an O_CREAT opener against a plain opener on an atomic_open filesystem", true,
@@ -123,6 +130,7 @@ Scenario random_scenario(Rng& rng, uint8_t variant) {
   Scenario s;
   s.fs = static_cast<uint8_t>(rng.below(kFsCount));
   s.readonly = rng.below(8) == 0;
+  s.acl = rng.below(8) == 0;
   for (uint8_t n = 0; n < 2; ++n) {
     const uint32_t k = rng.below(8);
     s.server[n] = static_cast<uint8_t>(k < 3 ? kNone : k < 6 ? kFile : k == 6 ? kDir : kLink);
@@ -161,6 +169,7 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   const uint8_t counts = next();
   s.nops[kSetupSlot] = counts % 3;
   s.readonly = counts >> 7;
+  s.acl = (counts >> 6) & 1;
   for (int t = 0; t < s.nthreads; ++t) s.nops[t] = static_cast<uint8_t>(1 + ((counts >> (2 + t)) & 1));
   for (int t = 0; t < kSlots; ++t) {
     for (int i = 0; i < s.nops[t]; ++i) {

@@ -20,6 +20,7 @@ constexpr std::array<PcInfo, kPcCount> kPcs = {{
     {"lookup_fast", false},
     {"try_to_unlazy", false},
     {"d_revalidate", true},
+    {"inode_permission", true},
     {"inode_lock", true},
     {"d_alloc_parallel", false},
     {"d_alloc_parallel in-lookup", false},

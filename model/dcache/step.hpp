@@ -19,6 +19,7 @@ enum Pc : uint8_t {
   kPcLookupFast,       // lookup_fast(): __d_lookup_rcu() or d_lookup() + ->d_revalidate
   kPcUnlazy,           // try_to_unlazy() / try_to_unlazy_next()
   kPcRevalidate,       // ->d_revalidate() asking the server (blocks)
+  kPcPermission,       // may_lookup() in ref-walk mode: inode_permission() reads P's ACL (blocks)
   kPcLock,             // inode_lock_shared() / inode_lock() on the parent (may sleep)
   kPcAllocParallel,    // d_lookup(), then d_alloc_parallel()'s __d_lookup_rcu() (i_dir_seq sampled)
   kPcAllocInLookup,    // d_alloc_parallel() under the in-lookup hash bit lock: i_dir_seq

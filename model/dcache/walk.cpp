@@ -101,6 +101,13 @@ const char* start(Ctx& c) {
       th.mode |= kNonblock | (c.rule(kRuleNonblockIsRcuOnly) ? 0 : kCached);
     }
   }
+  // may_lookup() on P: inode_permission(MAY_NOT_BLOCK) is -ECHILD while P's ACL is not
+  // cached (the ACL must be read: that may block); the walk leaves RCU mode first.
+  if (c.s.acl && !c.w.acl_cached) {
+    th.cause = kCausePermission;
+    th.pc = kPcUnlazy;
+    return "may_lookup: inode_permission(MAY_NOT_BLOCK) on P: -ECHILD";
+  }
   if (c.excl_create()) {
     th.cause = kCauseCreate;
     th.pc = kPcUnlazy;  // lookup_fast_for_open() does not bother on O_EXCL: leave RCU mode
@@ -197,7 +204,8 @@ const char* unlazy(Ctx& c) {
     dget(c.w, th.d);
   }
   th.mode &= static_cast<uint8_t>(~kRcu);
-  th.pc = th.d != kNoDentry ? kPcRevalidate : kPcLock;
+  if (th.d != kNoDentry) th.pc = kPcRevalidate;
+  else th.pc = th.cause == kCausePermission ? kPcPermission : kPcLock;
   return "try_to_unlazy: ref-walk mode now";
 }
 
@@ -369,6 +377,10 @@ const char* walk_step(Ctx& c) {
     case kPcLookupFast: return lookup_fast(c);
     case kPcUnlazy: return unlazy(c);
     case kPcRevalidate: return revalidate(c);
+    case kPcPermission:
+      c.w.acl_cached = 1;
+      c.th.pc = c.excl_create() ? kPcLock : kPcLookupFast;
+      return "may_lookup: inode_permission() reads P's ACL";
     case kPcLock: return lock(c);
     case kPcAllocParallel: return alloc_parallel(c);
     case kPcAllocInLookup: return alloc_in_lookup(c);
