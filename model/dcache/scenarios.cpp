@@ -1,5 +1,6 @@
 #include "model/dcache/scenarios.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "model/dcache/variant.hpp"
@@ -116,6 +117,15 @@ Op random_op(Rng& rng, uint8_t fs) {
   }
 }
 
+// Schedule bytes: each is a run of one thread, `b % nthreads`, of 1 to 4 steps: a race
+// needs a few context switches at the right places, and runs reach them with fewer bytes.
+void append_runs(std::span<const uint8_t> bytes, uint8_t nthreads, std::vector<uint8_t>& schedule) {
+  for (uint8_t b : bytes) {
+    const int steps = 1 + (b / nthreads) % 4;
+    for (int i = 0; i < steps; ++i) schedule.push_back(static_cast<uint8_t>(b % nthreads));
+  }
+}
+
 }  // namespace
 
 std::span<const NamedScenario> builtin_scenarios() { return table(); }
@@ -156,7 +166,7 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
     const auto builtins = builtin_scenarios();
     s = builtins[(head & 0x7f) % builtins.size()].scenario;
     out.scenario = with_variant(s, variant);
-    for (; pos < bytes.size(); ++pos) out.schedule.push_back(static_cast<uint8_t>(bytes[pos] % s.nthreads));
+    append_runs(bytes.subspan(std::min(pos, bytes.size())), s.nthreads, out.schedule);
     return out;
   }
   s.fs = static_cast<uint8_t>(head % kFsCount);
@@ -191,7 +201,7 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
     }
   }
   out.scenario = with_variant(s, variant);
-  for (; pos < bytes.size(); ++pos) out.schedule.push_back(static_cast<uint8_t>(bytes[pos] % s.nthreads));
+  append_runs(bytes.subspan(std::min(pos, bytes.size())), s.nthreads, out.schedule);
   return out;
 }
 
