@@ -27,9 +27,10 @@ const OracleInfo& oracle_info(uint8_t oracle) {
 
 void check_dentry_invariants(World& w, int thread) {
   uint8_t in_lookup_names = 0, hashed_names = 0;
-  for (int i = 0; i < kMaxDentries; ++i) {
+  for (int i = 0; i < w.slots; ++i) {
     const Dentry& d = w.d[i];
-    if ((d.flags & (kUsed | kHashed)) == (kUsed | kHashed)) {
+    if (!(d.flags & (kHashed | kInLookup))) continue;
+    if (d.flags & kHashed) {
       const uint8_t bit = static_cast<uint8_t>(1u << d.name);
       if (hashed_names & bit) violate(w, kHashedUnique, thread, static_cast<uint8_t>(i));
       hashed_names |= bit;
@@ -43,7 +44,7 @@ void check_dentry_invariants(World& w, int thread) {
 }
 
 void check_quiescent(World& w) {
-  for (int i = 0; i < kMaxDentries; ++i) {
+  for (int i = 0; i < w.slots; ++i) {
     const Dentry& d = w.d[i];
     if (!(d.flags & kUsed)) continue;
     if (d.flags & kInLookup) violate(w, kLookupDone, kSetupSlot, static_cast<uint8_t>(i));

@@ -121,6 +121,8 @@ struct World {
   uint8_t writer = 0;              // i_rwsem of P held exclusively (0 or 1)
   uint8_t dir_seq = 0;             // P's i_dir_seq: odd while __d_add() of an in-lookup dentry runs
   uint8_t acl_cached = 0;          // P's ACL has been read (get_inode_acl() caches it)
+  uint8_t slots = 0;               // dentry slots ever used (d_alloc() takes the lowest free):
+                                   // the scans stop here
   uint8_t overflow = 0;            // ran out of dentry slots: the run says nothing
   Violation violation;
 };
