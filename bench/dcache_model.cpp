@@ -1,5 +1,5 @@
 // bench-libs: nfz_dcache
-// The dcache protocol model's bars (DESIGN §9): schedules per second on small
+// The dcache protocol model's bars: schedules per second on small
 // scenarios (one core), and the median time for random exploration to catch each
 // seeded variant, with the built-in scenarios in the mix and with random scenarios
 // only. Usage: bench_dcache_model [SECONDS_PER_SCENARIO=1] [RUNS=21]
