@@ -66,6 +66,8 @@ struct Scenario {
   uint8_t server_target[kMaxNames] = {};  // body of each kLink name
   uint8_t readonly = 0;  // P is on a read-only mount: may_o_create() says -EROFS
   uint8_t acl = 0;       // P has a POSIX ACL, not cached yet: the RCU walk's permission check gives up
+  uint8_t atime = 0;     // relatime, and every symlink's atime is older than its ctime: the
+                         // first follow must update it
   uint8_t nthreads = 0;
   uint8_t nops[kSlots] = {};     // nops[kSetupSlot] is the setup's length
   Op ops[kSlots][kMaxOps] = {};  // ops[kSetupSlot] is the setup

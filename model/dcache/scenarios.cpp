@@ -26,6 +26,10 @@ struct Builder {
     s.acl = 1;
     return *this;
   }
+  constexpr Builder& atime() {
+    s.atime = 1;
+    return *this;
+  }
   constexpr Builder& server(uint8_t name, uint8_t type, uint8_t target = 0) {
     s.server[name] = type;
     s.server_target[name] = target;
@@ -82,6 +86,9 @@ const std::vector<NamedScenario>& table() {
       {"cached-symlink-2025", "RESOLVE_CACHED open through a cached symlink to an uncached name (depth 1)", false,
        Builder(kFsExt4).server(A, kFile).server(B, kLink, A).setup(simple(kOpLstat, B))
            .thread({open_op(B, 0, kHowCached)}).thread({simple(kOpStat, B)}).s},
+      {"cached-symlink-atime", "RESOLVE_CACHED and open(2) through a cached symlink whose atime needs an update",
+       false, Builder(kFsExt4).server(A, kFile).server(B, kLink, A).atime().setup(simple(kOpStat, A))
+           .setup(simple(kOpLstat, B)).thread({open_op(B, 0, kHowCached)}).thread({open_op(B)}).s},
       {"nfs-remote", "a name created by another client under a cached negative dentry", false,
        Builder(kFsNfs).setup(simple(kOpStat, A)).setup(simple(kOpRemoteCreate, A))
            .thread({open_op(A)}).thread({open_op(A, 0, kHowUring)}).thread({simple(kOpEvict)}).s},
@@ -141,6 +148,7 @@ Scenario random_scenario(Rng& rng, uint8_t variant) {
   s.fs = static_cast<uint8_t>(rng.below(kFsCount));
   s.readonly = rng.below(8) == 0;
   s.acl = rng.below(8) == 0;
+  s.atime = rng.below(8) == 0;
   for (uint8_t n = 0; n < 2; ++n) {
     const uint32_t k = rng.below(8);
     s.server[n] = static_cast<uint8_t>(k < 3 ? kNone : k < 6 ? kFile : k == 6 ? kDir : kLink);
@@ -180,6 +188,7 @@ Decoded decode_input(std::span<const uint8_t> bytes, uint8_t variant) {
   s.nops[kSetupSlot] = counts % 3;
   s.readonly = counts >> 7;
   s.acl = (counts >> 6) & 1;
+  s.atime = (head >> 6) & 1;
   for (int t = 0; t < s.nthreads; ++t) s.nops[t] = static_cast<uint8_t>(1 + ((counts >> (2 + t)) & 1));
   for (int t = 0; t < kSlots; ++t) {
     for (int i = 0; i < s.nops[t]; ++i) {

@@ -65,11 +65,11 @@ std::string parse_op(const std::vector<std::string_view>& w, uint8_t fs, Op& op)
 }
 
 // The lines before the first section: `variant V`, `fs F`, `server NAME=TYPE ...`,
-// `readonly`, `acl`.
+// `readonly`, `acl`, `atime`.
 std::string parse_setting(const std::vector<std::string_view>& w, Scenario& s) {
-  if (w[0] == "readonly" || w[0] == "acl") {
+  if (w[0] == "readonly" || w[0] == "acl" || w[0] == "atime") {
     if (w.size() != 1) return std::string(w[0]) + ": takes no arguments";
-    (w[0] == "acl" ? s.acl : s.readonly) = 1;
+    (w[0] == "acl" ? s.acl : w[0] == "atime" ? s.atime : s.readonly) = 1;
     return {};
   }
   if (w[0] == "variant") {
@@ -121,6 +121,7 @@ std::string print_schedule_file(const ScheduleFile& f) {
   if (!server.empty()) out += "server" + server + "\n";
   if (s.readonly) out += "readonly\n";
   if (s.acl) out += "acl\n";
+  if (s.atime) out += "atime\n";
   if (s.nops[kSetupSlot]) {
     out += "setup:\n";
     for (int i = 0; i < s.nops[kSetupSlot]; ++i) out += "  " + print_op(s.ops[kSetupSlot][i]) + "\n";
@@ -178,7 +179,8 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
       if (auto err = add_entries(w); !err.empty()) return error(err);
       continue;
     }
-    if (w[0] == "variant" || w[0] == "fs" || w[0] == "server" || w[0] == "readonly" || w[0] == "acl") {
+    if (w[0] == "variant" || w[0] == "fs" || w[0] == "server" || w[0] == "readonly" || w[0] == "acl" ||
+        w[0] == "atime") {
       if (slot >= 0) return error("'" + std::string(w[0]) + "' after the first section");
       if (auto err = parse_setting(w, s); !err.empty()) return error(err);
       have_variant |= w[0] == "variant";

@@ -36,6 +36,7 @@ constexpr std::array<PcInfo, kPcCount> kPcs = {{
     {"->atomic_open fallback splice", false},
     {"->atomic_open d_add(NULL)", false},
     {"pick_link", false},
+    {"touch_atime", true},
     {"complete_walk", false},
     {"finish", false},
     {"inode_lock", true},

@@ -36,6 +36,7 @@ enum Pc : uint8_t {
   kPcAoFallbackSplice, // ... and splices the dentry it was handed
   kPcAoAddNegative,    // ->atomic_open(): d_add(dentry, NULL) after its d_drop() (pre-c94c09535c4d)
   kPcFollowLink,       // step_into() -> pick_link(): push the symlink, walk its body
+  kPcTouchAtime,       // pick_link(): touch_atime() of the symlink in ref-walk mode (blocks)
   kPcCompleteWalk,     // complete_walk(): try_to_unlazy() with LOOKUP_CACHED cleared
   kPcFinish,           // inode_unlock, dput, the op's result (and ->open)
   kPcDirLock,          // unlink/rename: inode_lock() on the parent (may sleep)

@@ -205,7 +205,8 @@ const char* unlazy(Ctx& c) {
   }
   th.mode &= static_cast<uint8_t>(~kRcu);
   if (th.d != kNoDentry) th.pc = kPcRevalidate;
-  else th.pc = th.cause == kCausePermission ? kPcPermission : kPcLock;
+  else if (th.cause == kCausePermission) th.pc = kPcPermission;
+  else th.pc = th.cause == kCauseAtime ? kPcTouchAtime : kPcLock;
   return "try_to_unlazy: ref-walk mode now";
 }
 
@@ -366,6 +367,17 @@ const char* follow_link(Ctx& c) {
   th.depth = 1;
   th.d = kNoDentry;
   th.pc = kPcLookupFast;  // an O_CREAT open here has no O_EXCL: lookup_fast_for_open()
+  // pick_link(): touch_atime() in ref-walk mode; in RCU mode only if atime_needs_update(),
+  // and then after try_to_unlazy() (the symlink is on the stack: it is legitimized too).
+  if (c.s.atime && !(c.w.atime_done & (1u << c.w.d[th.link].name))) {
+    if (!(th.mode & kRcu)) {
+      th.pc = kPcTouchAtime;
+    } else {
+      th.cause = kCauseAtime;
+      th.pc = kPcUnlazy;
+      return "pick_link: atime_needs_update(): try_to_unlazy";
+    }
+  }
   return "pick_link: walk the symlink's body";
 }
 
@@ -400,6 +412,10 @@ const char* walk_step(Ctx& c) {
     case kPcAoFallbackSplice:
     case kPcAoAddNegative: return atomic_open_step(c);
     case kPcFollowLink: return follow_link(c);
+    case kPcTouchAtime:
+      c.w.atime_done |= static_cast<uint8_t>(1u << c.w.d[c.th.link].name);
+      c.th.pc = kPcLookupFast;
+      return "pick_link: touch_atime() of the symlink";
     case kPcCompleteWalk: return complete_walk(c);
     default: model_bug("walk_step: pc of a directory op");
   }

@@ -62,6 +62,7 @@ enum EagainCause : uint8_t {
   kCauseSeq,       // a d_seq changed under the RCU walk (rename, unlink, drop)
   kCauseCreate,    // the create side of open_last_lookups must leave RCU mode
   kCausePermission,// may_lookup(): inode_permission(MAY_NOT_BLOCK) needs an uncached ACL
+  kCauseAtime,     // pick_link(): the symlink's atime needs an update (touch_atime() may block)
 };
 
 // Results an op may end with; errno names in print.
@@ -121,6 +122,7 @@ struct World {
   uint8_t writer = 0;              // i_rwsem of P held exclusively (0 or 1)
   uint8_t dir_seq = 0;             // P's i_dir_seq: odd while __d_add() of an in-lookup dentry runs
   uint8_t acl_cached = 0;          // P's ACL has been read (get_inode_acl() caches it)
+  uint8_t atime_done = 0;          // per name: the symlink's atime was updated (relatime: once)
   uint8_t slots = 0;               // dentry slots ever used (d_alloc() takes the lowest free):
                                    // the scans stop here
   uint8_t overflow = 0;            // ran out of dentry slots: the run says nothing

@@ -156,6 +156,14 @@ const Row kRows[] = {
     {"may_lookup: open(2) reads the ACL in ref-walk mode; then RESOLVE_CACHED succeeds",
      "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nacl\nthread 0:\n open a\n open a cached\nschedule:\n",
      kOracleNone, 0, kOk, "may_lookup: inode_permission() reads P's ACL"},
+    {"pick_link: RESOLVE_CACHED through a symlink whose atime needs an update is -EAGAIN",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\natime\nsetup:\n stat a\n lstat b\n"
+     "thread 0:\n open b cached\nschedule:\n",
+     kOracleNone, 0, kEAGAIN, "pick_link: atime_needs_update(): try_to_unlazy"},
+    {"pick_link: open(2) updates the atime after the unlazy; then RESOLVE_CACHED follows it",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\natime\nsetup:\n stat a\n lstat b\n"
+     "thread 0:\n open b\n open b cached\nschedule:\n",
+     kOracleNone, 0, kOk, "pick_link: touch_atime() of the symlink"},
     {"read-only: O_CREAT of an existing file opens it",
      "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nserver a=file\nreadonly\nthread 0:\n open a O_CREAT\nschedule:\n", kOracleNone, 0, kOk, ""},
     {"open follows a symlink: pick_link, then the body's lookup",
