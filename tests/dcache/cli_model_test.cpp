@@ -10,9 +10,12 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <variant>
 
+#include "model/dcache/explore.hpp"
 #include "model/dcache/oracle.hpp"
 #include "model/dcache/scenarios.hpp"
+#include "model/dcache/schedule_text.hpp"
 #include "model/dcache/variant.hpp"
 
 namespace nfz::dcache {
@@ -68,6 +71,17 @@ TEST_F(CliModel, EachSeededVariantExitsOneWithItsOracleAndTheReportReplays) {
     EXPECT_NE(r.out.find("\n# schedule: "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\nschedule:"), std::string::npos) << r.out;
     EXPECT_EQ(slurp(saved), r.out);
+    // ... and it is 1-minimal: without any one of its entries the oracle no longer fires.
+    auto parsed = parse_schedule_file(r.out, saved);
+    ASSERT_TRUE(std::holds_alternative<ScheduleFile>(parsed)) << std::get<ScheduleError>(parsed).to_string();
+    const ScheduleFile& file = std::get<ScheduleFile>(parsed);
+    const uint8_t fired = run_schedule(file.scenario, file.schedule).violation.oracle;
+    EXPECT_EQ(oracle_info(fired).name, oracle) << name;
+    for (size_t i = 0; i < file.schedule.size(); ++i) {
+      auto shorter = file.schedule;
+      shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(i));
+      EXPECT_FALSE(reproduces(file.scenario, shorter, fired)) << name << ": entry " << i << " was removable";
+    }
     Ran again = run("model --replay " + saved);
     EXPECT_EQ(again.code, 1) << again.err;
     EXPECT_EQ(again.out, r.out) << name;
