@@ -1,5 +1,5 @@
 // bench-libs: nfz_dcache
-// The dcache protocol model's bars (bench/RESULTS.md): schedules per second on small
+// The dcache protocol model's bars: schedules per second on small
 // scenarios (one core), and the median time for random exploration to catch each
 // seeded variant, with the built-in scenarios in the mix and with random scenarios
 // only. Usage: bench_dcache_model [SECONDS_PER_SCENARIO=1] [RUNS=21]
@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,20 @@ namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// CPU time of this thread: on a machine shared with other work the wall clock counts the
+// time other processes had the core; this is the time the model had it.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 void schedules_per_second(double seconds) {
   std::printf("## schedules/s, variant fixed, one core, random schedules (PCT and uniform)\n\n");
-  std::printf("| scenario | threads | schedules | steps/schedule | schedules/s |\n|---|---|---|---|---|\n");
+  std::printf("| scenario | threads | schedules | steps/schedule | schedules/s | schedules/CPU-s |\n"
+              "|---|---|---|---|---|---|\n");
   uint64_t all = 0;
-  double all_time = 0;
+  double all_time = 0, all_cpu = 0;
   Rng rng{1};
   std::vector<uint8_t> schedule;
   schedule.reserve(kMaxSteps);
@@ -33,6 +43,7 @@ void schedules_per_second(double seconds) {
     const Scenario s = with_variant(ns.scenario, 0);
     uint64_t n = 0, steps = 0;
     const auto start = Clock::now();
+    const double cpu_start = thread_cpu_seconds();
     double elapsed = 0;
     while (elapsed < seconds) {
       for (int i = 0; i < 4096; ++i) {
@@ -43,12 +54,15 @@ void schedules_per_second(double seconds) {
       n += 4096;
       elapsed = seconds_since(start);
     }
+    const double cpu = thread_cpu_seconds() - cpu_start;
     all += n;
     all_time += elapsed;
-    std::printf("| %s | %d | %llu | %.1f | %.0f |\n", std::string(ns.name).c_str(), ns.scenario.nthreads,
-                static_cast<unsigned long long>(n), static_cast<double>(steps) / n, n / elapsed);
+    all_cpu += cpu;
+    std::printf("| %s | %d | %llu | %.1f | %.0f | %.0f |\n", std::string(ns.name).c_str(), ns.scenario.nthreads,
+                static_cast<unsigned long long>(n), static_cast<double>(steps) / n, n / elapsed, n / cpu);
   }
-  std::printf("| **all** | | %llu | | **%.0f** |\n\n", static_cast<unsigned long long>(all), all / all_time);
+  std::printf("| **all** | | %llu | | **%.0f** | **%.0f** |\n\n", static_cast<unsigned long long>(all), all / all_time,
+              all / all_cpu);
 }
 
 double median(std::vector<double> v) {
@@ -74,7 +88,7 @@ void time_to_catch(int runs) {
         auto found = explore_random(v, o, stats);
         times.push_back(seconds_since(start));
         if (!found) ++missed;
-        else if (found->violation.oracle != variants()[v].expected) ++wrong;
+        else if (!variants()[v].caught_by(found->violation.oracle)) ++wrong;
       }
       char buf[160];
       std::snprintf(buf, sizeof buf, "%.4f s / %.4f s%s%s", median(times), *std::max_element(times.begin(), times.end()),

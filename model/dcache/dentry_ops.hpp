@@ -10,7 +10,7 @@ namespace nfz::dcache {
 
 // __d_lookup(): the hashed dentry for name, or kNoDentry.
 inline uint8_t d_lookup(const World& w, uint8_t name) {
-  for (int i = 0; i < kMaxDentries; ++i)
+  for (int i = 0; i < w.slots; ++i)
     if ((w.d[i].flags & (kUsed | kHashed)) == (kUsed | kHashed) && w.d[i].name == name)
       return static_cast<uint8_t>(i);
   return kNoDentry;
@@ -19,7 +19,7 @@ inline uint8_t d_lookup(const World& w, uint8_t name) {
 // The in-lookup hash scan of d_alloc_parallel(). `skip_unhashed` is the 2016 braino:
 // every in-lookup dentry is unhashed, so that test skips them all.
 inline uint8_t d_in_lookup_find(const World& w, uint8_t name, bool skip_unhashed) {
-  for (int i = 0; i < kMaxDentries; ++i) {
+  for (int i = 0; i < w.slots; ++i) {
     const Dentry& d = w.d[i];
     if (!(d.flags & kInLookup) || d.name != name) continue;
     if (skip_unhashed && !(d.flags & kHashed)) continue;
@@ -38,6 +38,7 @@ inline uint8_t d_alloc(World& w, uint8_t name) {
     d.name = name;
     d.count = 1;
     d.type = kNone;
+    if (i >= w.slots) w.slots = static_cast<uint8_t>(i + 1);
     return static_cast<uint8_t>(i);
   }
   w.overflow = 1;
@@ -81,6 +82,9 @@ inline void d_lookup_done(World& w, uint8_t i) { w.d[i].flags &= static_cast<uin
 inline void d_add(World& w, int thread, uint8_t i, uint8_t type, uint8_t target = 0) {
   Dentry& d = w.d[i];
   if (d.flags & kHashed) violate(w, kSpliceTwice, thread, i);
+  // start_dir_add() .. end_dir_add() around an in-lookup dentry's hashing: i_dir_seq goes
+  // up by two (by one if a preempted start_dir_add() already made it odd).
+  if (d.flags & kInLookup) w.dir_seq = static_cast<uint8_t>((w.dir_seq | 1) + 1);
   d_lookup_done(w, i);
   d.type = type;
   d.target = type == kLink ? target : 0;
@@ -112,7 +116,7 @@ inline void d_move(World& w, uint8_t from, uint8_t target, uint8_t new_name) {
 
 // shrink_dcache_sb() / drop_caches: every unused dentry dies.
 inline void shrink_dcache(World& w) {
-  for (int i = 0; i < kMaxDentries; ++i)
+  for (int i = 0; i < w.slots; ++i)
     if ((w.d[i].flags & kUsed) && w.d[i].count == 0) d_kill(w, static_cast<uint8_t>(i));
 }
 

@@ -32,6 +32,8 @@ void op_done(Ctx& c) {
   // reason to leave RCU mode (or the flags are refused up front).
   if (c.op.kind == kOpOpen && c.op.how == kHowCached && th.result == kEAGAIN && th.cause == kCauseNone)
     violate(c.w, kCachedComplete, c.t);
+  // create.error: lookup_open() set aside may_o_create()'s error; -ENOENT must not win.
+  if (c.creat() && c.s.readonly && th.result == kENOENT) violate(c.w, kCreateError, c.t);
   const uint8_t result = th.result;
   const uint8_t next = static_cast<uint8_t>(th.op + 1);
   th = ThreadState{};
@@ -52,6 +54,11 @@ const char* start_dir_op(Ctx& c) {
       mark_stale(c.w, c.op.name);
       op_done(c);
       return "another client creates the name";
+    case kOpRemoteMkdir:
+      if (c.w.server[c.op.name] == kNone) c.w.server[c.op.name] = kDir;
+      mark_stale(c.w, c.op.name);
+      op_done(c);
+      return "another client makes it a directory";
     case kOpRemoteUnlink:
       c.w.server[c.op.name] = kNone;
       mark_stale(c.w, c.op.name);

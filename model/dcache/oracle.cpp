@@ -14,7 +14,9 @@ constexpr std::array<OracleInfo, kOracleCount> kOracles = {{
     {"refcount", "a dput() below zero, or a reference still held when every thread is done"},
     {"nonblock.walk", "a LOOKUP_CACHED or io_uring nonblocking walk took a blocking step"},
     {"cached.complete", "RESOLVE_CACHED answered -EAGAIN although the walk never had to leave RCU mode"},
-    {"progress", "threads left that can never run (lost wakeup or leaked lock)"},
+    {"progress", "threads left that can never run (lost wakeup or leaked lock), or a retry loop past its bound"},
+    {"hashed.unique", "two hashed dentries for one (parent, name): __d_lookup() would find either"},
+    {"create.error", "an O_CREAT open that may not create (may_o_create() failed) answered -ENOENT, not that error"},
 }};
 
 }  // namespace
@@ -24,9 +26,15 @@ const OracleInfo& oracle_info(uint8_t oracle) {
 }
 
 void check_dentry_invariants(World& w, int thread) {
-  uint8_t in_lookup_names = 0;
-  for (int i = 0; i < kMaxDentries; ++i) {
+  uint8_t in_lookup_names = 0, hashed_names = 0;
+  for (int i = 0; i < w.slots; ++i) {
     const Dentry& d = w.d[i];
+    if (!(d.flags & (kHashed | kInLookup))) continue;
+    if (d.flags & kHashed) {
+      const uint8_t bit = static_cast<uint8_t>(1u << d.name);
+      if (hashed_names & bit) violate(w, kHashedUnique, thread, static_cast<uint8_t>(i));
+      hashed_names |= bit;
+    }
     if (!(d.flags & kInLookup)) continue;
     if (d.flags & kHashed) violate(w, kInLookupHashed, thread, static_cast<uint8_t>(i));
     const uint8_t bit = static_cast<uint8_t>(1u << d.name);
@@ -36,7 +44,7 @@ void check_dentry_invariants(World& w, int thread) {
 }
 
 void check_quiescent(World& w) {
-  for (int i = 0; i < kMaxDentries; ++i) {
+  for (int i = 0; i < w.slots; ++i) {
     const Dentry& d = w.d[i];
     if (!(d.flags & kUsed)) continue;
     if (d.flags & kInLookup) violate(w, kLookupDone, kSetupSlot, static_cast<uint8_t>(i));

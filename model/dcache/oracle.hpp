@@ -22,7 +22,8 @@ inline void violate(World& w, uint8_t oracle, int thread, uint8_t dentry = kNoDe
   w.violation = {oracle, static_cast<uint8_t>(thread), dentry};
 }
 
-// After every step: never in-lookup and hashed; at most one in-lookup dentry per name.
+// After every step: never in-lookup and hashed; at most one in-lookup and at most one
+// hashed dentry per name.
 void check_dentry_invariants(World& w, int thread);
 // When every thread is done: nothing left in-lookup, no reference held.
 void check_quiescent(World& w);

@@ -12,7 +12,7 @@ namespace nfz::dcache {
 // "IL", "HN", "HP", "U", "IL+hashed", "free".
 std::string dentry_state(const Dentry& d);
 
-// The stable one-line title: "dcache: splice.twice in open+open (atomic-open-unhashed-2016)".
+// The stable one-line title: "dcache: splice.twice in open (atomic-open-enoent-2016)".
 std::string finding_title(const Finding& f);
 
 std::string format_report(const Finding& f);

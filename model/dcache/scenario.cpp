@@ -11,7 +11,8 @@ std::string_view name_of(uint8_t name) {
 
 std::string_view op_kind_name(uint8_t kind) {
   static constexpr std::array<std::string_view, kOpKindCount> kKinds = {
-      "open", "stat", "lstat", "unlink", "rename", "evict", "remote_create", "remote_unlink"};
+      "open",  "stat",          "lstat",         "unlink",
+      "rename", "evict", "remote_create", "remote_unlink", "remote_mkdir"};
   return kind < kOpKindCount ? kKinds[kind] : "?";
 }
 
@@ -21,7 +22,7 @@ std::string_view how_name(uint8_t how) {
 }
 
 std::string_view fs_name(uint8_t fs) {
-  static constexpr std::array<std::string_view, kFsCount> kFss = {"ext4", "nfs"};
+  static constexpr std::array<std::string_view, kFsCount> kFss = {"ext4", "nfs", "ceph", "lustre"};
   return fs < kFsCount ? kFss[fs] : "?";
 }
 
@@ -32,7 +33,7 @@ std::string_view type_name(uint8_t type) {
 
 std::string_view result_name(uint8_t result) {
   static constexpr std::array<std::string_view, kResultCount> kResults = {"0",        "-ENOENT", "-EEXIST",
-                                                                          "-ENOTDIR", "-EAGAIN", "-ELOOP"};
+                                                                          "-ENOTDIR", "-EAGAIN", "-ELOOP", "-EROFS"};
   return result < kResultCount ? kResults[result] : "?";
 }
 
@@ -62,8 +63,8 @@ std::string validate_op(const Op& op, uint8_t fs) {
   if (op.kind != kOpOpen && (op.flags || op.how != kHowSync)) return "flags only apply to open";
   if ((op.flags & kOExcl) && !(op.flags & kOCreat)) return "O_EXCL without O_CREAT";
   if ((op.flags & kOCreat) && (op.flags & kODirectory)) return "O_CREAT with O_DIRECTORY";
-  if ((op.kind == kOpRemoteCreate || op.kind == kOpRemoteUnlink) && fs != kFsNfs)
-    return "remote changes need fs nfs (ext4 has no other client)";
+  if ((op.kind == kOpRemoteCreate || op.kind == kOpRemoteUnlink || op.kind == kOpRemoteMkdir) && !fs_is_remote(fs))
+    return "remote changes need a remote fs: nfs, ceph or lustre (ext4 has no other client)";
   return {};
 }
 

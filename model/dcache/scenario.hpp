@@ -20,6 +20,7 @@ enum OpKind : uint8_t {
   kOpEvict,         // shrink the dcache: every unused dentry is killed (drop_caches 2)
   kOpRemoteCreate,  // another client creates the name on the server (nfs only)
   kOpRemoteUnlink,  // another client removes it (nfs only)
+  kOpRemoteMkdir,   // another client makes it a directory
   kOpKindCount,
 };
 
@@ -34,12 +35,19 @@ enum How : uint8_t {
   kHowCount,
 };
 
-// Filesystem personalities.
+// Filesystem personalities. The three remote ones have ->atomic_open and a
+// ->d_revalidate that asks the server about names another client changed; they differ
+// in what ->atomic_open does with a dentry that is not in-lookup (a hashed negative one
+// that lookup_open() revalidated) when O_CREAT is not given.
 enum Fs : uint8_t {
-  kFsExt4,  // ->lookup reads the disk (blocks); no ->atomic_open, no ->d_revalidate
-  kFsNfs,   // ->atomic_open with a fallback to ->lookup, ->d_revalidate asks the server
+  kFsExt4,    // ->lookup reads the disk (blocks); no ->atomic_open, no ->d_revalidate
+  kFsNfs,     // nfs_atomic_open(): d_drop() + d_alloc_parallel(), then the OPEN (c94c09535c4d)
+  kFsCeph,    // ceph_atomic_open(): -ENOENT (the dentry was revalidated)
+  kFsLustre,  // ll_atomic_open(): -ENOENT, like ceph
   kFsCount,
 };
+
+inline bool fs_is_remote(uint8_t fs) { return fs != kFsExt4; }
 
 struct Op {
   uint8_t kind = kOpOpen;
@@ -56,6 +64,10 @@ struct Scenario {
   uint32_t rules = 0;   // the variant's Rule bits, copied here for the step function
   uint8_t server[kMaxNames] = {};
   uint8_t server_target[kMaxNames] = {};  // body of each kLink name
+  uint8_t readonly = 0;  // P is on a read-only mount: may_o_create() says -EROFS
+  uint8_t acl = 0;       // P has a POSIX ACL, not cached yet: the RCU walk's permission check gives up
+  uint8_t atime = 0;     // relatime, and every symlink's atime is older than its ctime: the
+                         // first follow must update it
   uint8_t nthreads = 0;
   uint8_t nops[kSlots] = {};     // nops[kSetupSlot] is the setup's length
   Op ops[kSlots][kMaxOps] = {};  // ops[kSetupSlot] is the setup

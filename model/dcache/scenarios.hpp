@@ -38,7 +38,10 @@ struct Rng {
 // A small random scenario: 2 or 3 threads of 1 or 2 ops on 2 names, sometimes a setup.
 Scenario random_scenario(Rng& rng, uint8_t variant);
 
-// The fuzz input: a scenario, then the rest of the bytes as schedule entries.
+// The fuzz input: a scenario, then the rest of the bytes as schedule entries. A first
+// byte with the top bit set names a built-in scenario (the races that need three or four
+// threads of exactly the right ops are there); otherwise the next bytes spell one. Each
+// schedule byte is a run of 1 to 4 steps of one thread.
 struct Decoded {
   Scenario scenario;
   std::vector<uint8_t> schedule;

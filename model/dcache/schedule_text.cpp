@@ -64,8 +64,14 @@ std::string parse_op(const std::vector<std::string_view>& w, uint8_t fs, Op& op)
   return validate_op(op, fs);
 }
 
-// The lines before the first section: `variant V`, `fs F`, `server NAME=TYPE ...`.
+// The lines before the first section: `variant V`, `fs F`, `server NAME=TYPE ...`,
+// `readonly`, `acl`, `atime`.
 std::string parse_setting(const std::vector<std::string_view>& w, Scenario& s) {
+  if (w[0] == "readonly" || w[0] == "acl" || w[0] == "atime") {
+    if (w.size() != 1) return std::string(w[0]) + ": takes no arguments";
+    (w[0] == "acl" ? s.acl : w[0] == "atime" ? s.atime : s.readonly) = 1;
+    return {};
+  }
   if (w[0] == "variant") {
     if (w.size() != 2) return "variant: expected one name";
     auto v = find_variant(w[1]);
@@ -77,7 +83,7 @@ std::string parse_setting(const std::vector<std::string_view>& w, Scenario& s) {
   if (w[0] == "fs") {
     if (w.size() != 2) return "fs: expected one name";
     auto fs = lookup(w[1], fs_name, kFsCount);
-    if (!fs) return "unknown fs '" + std::string(w[1]) + "' (known: ext4 nfs)";
+    if (!fs) return "unknown fs '" + std::string(w[1]) + "' (known: ext4 nfs ceph lustre)";
     s.fs = *fs;
     return {};
   }
@@ -113,6 +119,9 @@ std::string print_schedule_file(const ScheduleFile& f) {
       if (s.server[n] == kLink) server += ":" + std::string(name_of(s.server_target[n]));
     }
   if (!server.empty()) out += "server" + server + "\n";
+  if (s.readonly) out += "readonly\n";
+  if (s.acl) out += "acl\n";
+  if (s.atime) out += "atime\n";
   if (s.nops[kSetupSlot]) {
     out += "setup:\n";
     for (int i = 0; i < s.nops[kSetupSlot]; ++i) out += "  " + print_op(s.ops[kSetupSlot][i]) + "\n";
@@ -170,7 +179,8 @@ std::variant<ScheduleFile, ScheduleError> parse_schedule_file(std::string_view t
       if (auto err = add_entries(w); !err.empty()) return error(err);
       continue;
     }
-    if (w[0] == "variant" || w[0] == "fs" || w[0] == "server") {
+    if (w[0] == "variant" || w[0] == "fs" || w[0] == "server" || w[0] == "readonly" || w[0] == "acl" ||
+        w[0] == "atime") {
       if (slot >= 0) return error("'" + std::string(w[0]) + "' after the first section");
       if (auto err = parse_setting(w, s); !err.empty()) return error(err);
       have_variant |= w[0] == "variant";

@@ -19,18 +19,24 @@ enum Pc : uint8_t {
   kPcLookupFast,       // lookup_fast(): __d_lookup_rcu() or d_lookup() + ->d_revalidate
   kPcUnlazy,           // try_to_unlazy() / try_to_unlazy_next()
   kPcRevalidate,       // ->d_revalidate() asking the server (blocks)
+  kPcPermission,       // may_lookup() in ref-walk mode: inode_permission() reads P's ACL (blocks)
   kPcLock,             // inode_lock_shared() / inode_lock() on the parent (may sleep)
-  kPcAllocParallel,    // d_lookup() + d_alloc_parallel()
+  kPcAllocParallel,    // d_lookup(), then d_alloc_parallel()'s __d_lookup_rcu() (i_dir_seq sampled)
+  kPcAllocInLookup,    // d_alloc_parallel() under the in-lookup hash bit lock: i_dir_seq
+                       // recheck, the in-lookup scan, a new in-lookup dentry
   kPcWaitLookup,       // d_wait_lookup(): sleeps until the dentry leaves in-lookup
   kPcFsLookup,         // ->lookup() reads the directory (blocks)
   kPcSplice,           // d_splice_alias() + d_lookup_done()
+  kPcEndDirAdd,        // ... the rest of __d_add() after a preempted start_dir_add() (PREEMPT_RT)
   kPcCreate,           // ->create() + d_instantiate() (blocks)
   kPcAtomicOpen,       // ->atomic_open(): which way the filesystem goes
   kPcAoRpc,            // ->atomic_open(): the OPEN round trip (blocks)
   kPcAoInstantiate,    // ->atomic_open(): d_splice_alias() / d_add(NULL), d_lookup_done()
   kPcAoFallbackLookup, // ->atomic_open() fell back to its own ->lookup (blocks)
   kPcAoFallbackSplice, // ... and splices the dentry it was handed
+  kPcAoAddNegative,    // ->atomic_open(): d_add(dentry, NULL) after its d_drop() (pre-c94c09535c4d)
   kPcFollowLink,       // step_into() -> pick_link(): push the symlink, walk its body
+  kPcTouchAtime,       // pick_link(): touch_atime() of the symlink in ref-walk mode (blocks)
   kPcCompleteWalk,     // complete_walk(): try_to_unlazy() with LOOKUP_CACHED cleared
   kPcFinish,           // inode_unlock, dput, the op's result (and ->open)
   kPcDirLock,          // unlink/rename: inode_lock() on the parent (may sleep)

@@ -29,30 +29,40 @@ const char* echild(Ctx& c, const char* what) {
   c.th.d = kNoDentry;
   c.th.name = c.op.name;  // the ref-walk retry starts the whole path again
   c.th.mode &= static_cast<uint8_t>(~kRcu);
-  c.th.pc = c.creat() ? kPcLock : kPcLookupFast;
+  c.th.pc = c.excl_create() ? kPcLock : kPcLookupFast;
   return what;
+}
+
+// lookup_fast_for_open(): an O_CREAT open discards a negative dentry (the create needs
+// i_rwsem) and goes on to lock the parent.
+void discard_negative(Ctx& c) {
+  if (!(c.th.mode & kRcu)) dput(c.w, c.t, c.th.d);
+  c.th.d = kNoDentry;
+  c.th.cause = kCauseCreate;
+  c.th.pc = (c.th.mode & kRcu) ? kPcUnlazy : kPcLock;
 }
 
 // A hashed, valid dentry (held) under the parent's lock: lookup_slow() returns it;
 // lookup_open() opens a positive one and hands a negative one to ->atomic_open or
 // ->create.
 void dispatch_hashed(Ctx& c) {
+  if (!(c.th.mode & kLocked) && c.creat() && c.dentry().type == kNone) return discard_negative(c);
   if (!(c.th.mode & kLocked) || c.lookup_only() || (c.th.mode & kSwitched) || c.dentry().type != kNone)
     return finish_found(c);
-  if (c.s.fs == kFsNfs) {
+  if (fs_is_remote(c.s.fs)) {
     c.th.pc = kPcAtomicOpen;
     return;
   }
-  if (c.creat()) {
+  if (c.creating()) {
     c.th.pc = kPcCreate;
     return;
   }
-  finish_with(c, kENOENT);
+  finish_found(c);  // -ENOENT, or lookup_open()'s create error
 }
 
 // A new in-lookup dentry (held): ->lookup, or ->atomic_open on a filesystem that has it.
 void dispatch_in_lookup(Ctx& c) {
-  if (c.op.kind == kOpOpen && c.s.fs == kFsNfs) {
+  if (c.op.kind == kOpOpen && fs_is_remote(c.s.fs)) {
     c.th.pc = (c.th.mode & kSwitched) ? kPcAoRpc : kPcAtomicOpen;
     return;
   }
@@ -67,6 +77,7 @@ const char* start(Ctx& c) {
   th.found = kNone;
   th.cause = kCauseNone;
   th.result = kOk;
+  th.spins = 0;
   th.mode = static_cast<uint8_t>((th.mode & kPunted) | kRcu);
   if (c.op.kind == kOpOpen && c.op.how == kHowCached) {
     th.mode |= kCached | kNonblock;
@@ -90,10 +101,17 @@ const char* start(Ctx& c) {
       th.mode |= kNonblock | (c.rule(kRuleNonblockIsRcuOnly) ? 0 : kCached);
     }
   }
-  if (c.creat()) {
+  // may_lookup() on P: inode_permission(MAY_NOT_BLOCK) is -ECHILD while P's ACL is not
+  // cached (the ACL must be read: that may block); the walk leaves RCU mode first.
+  if (c.s.acl && !c.w.acl_cached) {
+    th.cause = kCausePermission;
+    th.pc = kPcUnlazy;
+    return "may_lookup: inode_permission(MAY_NOT_BLOCK) on P: -ECHILD";
+  }
+  if (c.excl_create()) {
     th.cause = kCauseCreate;
-    th.pc = kPcUnlazy;  // open_last_lookups(): the create side leaves RCU mode first
-    return (th.mode & kPunted) ? "io-wq worker: path_openat(), create side" : "path_openat(): create side";
+    th.pc = kPcUnlazy;  // lookup_fast_for_open() does not bother on O_EXCL: leave RCU mode
+    return (th.mode & kPunted) ? "io-wq worker: path_openat(), O_EXCL create" : "path_openat(): O_EXCL create";
   }
   th.pc = kPcLookupFast;
   if (th.mode & kPunted) return "io-wq worker: path_openat(), RCU walk";
@@ -115,6 +133,10 @@ const char* lookup_fast(Ctx& c) {
       th.cause = kCauseRevalidate;
       th.pc = kPcUnlazy;
       return "lookup_fast (rcu): ->d_revalidate would block: -ECHILD";
+    }
+    if (c.w.d[i].type == kNone && c.creat()) {
+      discard_negative(c);
+      return "lookup_fast_for_open (rcu): negative, discarded: the create needs i_rwsem";
     }
     if (c.w.d[i].type == kNone) {
       th.d = kNoDentry;
@@ -138,6 +160,10 @@ const char* lookup_fast(Ctx& c) {
     th.pc = kPcRevalidate;
     return "lookup_fast: dget, ->d_revalidate must ask";
   }
+  if (c.creat() && c.dentry().type == kNone) {
+    discard_negative(c);
+    return "lookup_fast_for_open: negative, discarded";
+  }
   finish_found(c);
   return "lookup_fast: hit";
 }
@@ -160,9 +186,13 @@ const char* unlazy(Ctx& c) {
   // Fixed (46af9ae1305f): try_to_unlazy() itself refuses under LOOKUP_CACHED. Before,
   // the refusal sat in legitimize_links(), which try_to_unlazy() called only when
   // nd->depth != 0: a walk that follows no symlink was never refused.
-  if ((th.mode & kCached) && (!c.rule(kRuleLegitimizeLinksOnlyAtDepth) || th.depth > 0))
+  if ((th.mode & kCached) && (!c.rule(kRuleLegitimizeLinksOnlyAtDepth) || th.depth > 0)) {
+    // Before eacd9aa8cede the refusal came after `nd->flags &= ~LOOKUP_RCU` and left
+    // nd->depth alone: terminate_walk() then path_put()s links never legitimized.
+    if (c.rule(kRuleCachedUnlazyKeepsDepth)) th.mode &= static_cast<uint8_t>(~kRcu);
     return echild(c, th.depth ? "try_to_unlazy: legitimize_links: LOOKUP_CACHED: -ECHILD"
                               : "try_to_unlazy: LOOKUP_CACHED: -ECHILD");
+  }
   if (th.depth && !legitimize_link(c)) return echild(c, "legitimize_links: d_seq changed: -ECHILD");
   if (th.d != kNoDentry) {
     const Dentry& d = c.dentry();
@@ -174,7 +204,9 @@ const char* unlazy(Ctx& c) {
     dget(c.w, th.d);
   }
   th.mode &= static_cast<uint8_t>(~kRcu);
-  th.pc = th.d != kNoDentry ? kPcRevalidate : kPcLock;
+  if (th.d != kNoDentry) th.pc = kPcRevalidate;
+  else if (th.cause == kCausePermission) th.pc = kPcPermission;
+  else th.pc = th.cause == kCauseAtime ? kPcTouchAtime : kPcLock;
   return "try_to_unlazy: ref-walk mode now";
 }
 
@@ -204,8 +236,11 @@ const char* lock(Ctx& c) {
   return c.creat() ? "inode_lock(P)" : "inode_lock_shared(P)";
 }
 
+// d_alloc_parallel(), first half: i_dir_seq sampled (smp_load_acquire() & ~1), then the
+// hashed lookup. A hashed match is returned (and revalidated).
 const char* alloc_parallel(Ctx& c) {
   ThreadState& th = c.th;
+  th.dir_seq = static_cast<uint8_t>(c.w.dir_seq & ~1);
   const uint8_t i = d_lookup(c.w, c.name());
   if (i != kNoDentry) {
     dget(c.w, i);
@@ -214,9 +249,30 @@ const char* alloc_parallel(Ctx& c) {
       th.pc = kPcRevalidate;
       return "d_alloc_parallel: hashed match, must revalidate";
     }
+    th.spins = 0;
     dispatch_hashed(c);
     return "d_alloc_parallel: hashed match";
   }
+  th.pc = kPcAllocInLookup;
+  return "d_alloc_parallel: __d_lookup_rcu() miss";
+}
+
+// Retries in a row on an odd i_dir_seq before the progress oracle calls it a livelock:
+// the writer between start_dir_add() and end_dir_add() is not running.
+constexpr uint8_t kMaxSpins = 3;
+
+// d_alloc_parallel(), second half, under the in-lookup hash bit lock: if i_dir_seq moved
+// (a __d_add() of an in-lookup dentry ran or is running) start over; otherwise an
+// in-lookup match is waited for, and no match makes a new in-lookup dentry.
+const char* alloc_in_lookup(Ctx& c) {
+  ThreadState& th = c.th;
+  if (!c.rule(kRuleNoDirSeqRecheck) && c.w.dir_seq != th.dir_seq) {
+    th.pc = kPcAllocParallel;
+    if (!(c.w.dir_seq & 1)) return "d_alloc_parallel: i_dir_seq changed: retry";
+    if (++th.spins > kMaxSpins) violate(c.w, kProgress, c.t);
+    return "d_alloc_parallel: i_dir_seq odd (a __d_add() in progress): retry";
+  }
+  th.spins = 0;
   const uint8_t j = d_in_lookup_find(c.w, c.name(), c.rule(kRuleInLookupScanSkipsUnhashed));
   if (j != kNoDentry) {
     dget(c.w, j);
@@ -251,9 +307,17 @@ const char* wait_lookup(Ctx& c) {
 }
 
 const char* splice(Ctx& c) {
+  // On PREEMPT_RT before the 2017 fix, __d_add()'s start_dir_add() .. end_dir_add() ran
+  // with preemption enabled: the writer can be preempted with i_dir_seq odd.
+  if (c.th.pc == kPcSplice && c.rule(kRuleDirSeqWritePreemptible) && in_lookup(c.dentry())) {
+    if (c.w.dir_seq & 1) return "__d_add: start_dir_add(P) spins on an odd i_dir_seq";
+    ++c.w.dir_seq;
+    c.th.pc = kPcEndDirAdd;
+    return "__d_add: start_dir_add(P), preempted (i_dir_seq odd)";
+  }
   d_splice_alias(c.w, c.t, c.th.d, c.th.found, c.th.found_target);
   d_lookup_done(c.w, c.th.d);
-  if (c.op.kind == kOpOpen && c.th.found == kNone && c.creat()) c.th.pc = kPcCreate;
+  if (c.op.kind == kOpOpen && c.th.found == kNone && c.creating()) c.th.pc = kPcCreate;
   else finish_found(c);
   return "d_splice_alias, d_lookup_done";
 }
@@ -263,70 +327,6 @@ const char* create(Ctx& c) {
   c.dentry().type = kFile;  // d_instantiate()
   finish_with(c, kOk);
   return "->create, d_instantiate";
-}
-
-// ->atomic_open() of an nfs-like filesystem, handed an in-lookup or a hashed negative
-// dentry (lookup_open() revalidated it) under the parent's i_rwsem, shared unless O_CREAT.
-const char* atomic_open(Ctx& c) {
-  const Dentry& d = c.dentry();
-  if (c.creat()) {
-    c.th.pc = kPcAoRpc;
-    return "->atomic_open: OPEN|CREATE";
-  }
-  // Buggy 2016: d_unhashed() stands for "fresh", so a dentry another opener has just
-  // d_drop()ed looks fresh. Fixed: d_in_lookup().
-  const bool fresh = c.rule(kRuleAtomicOpenTestsUnhashed) ? !(d.flags & kHashed) : (d.flags & kInLookup);
-  if (fresh) {
-    c.th.pc = kPcAoRpc;
-    return "->atomic_open: OPEN";
-  }
-  d_drop(c.w, c.th.d);
-  if (c.rule(kRuleAtomicOpenTestsUnhashed)) {
-    c.th.pc = kPcAoFallbackLookup;
-    return "->atomic_open: hashed negative: d_drop, fall back to ->lookup";
-  }
-  // c94c09535c4d: d_drop() then d_alloc_parallel(), so that only an in-lookup dentry is
-  // ever spliced.
-  c.th.d2 = c.th.d;
-  c.th.d = kNoDentry;
-  c.th.mode |= kSwitched;
-  c.th.pc = kPcAllocParallel;
-  return "->atomic_open: not in-lookup: d_drop, d_alloc_parallel";
-}
-
-const char* atomic_open_rpc(Ctx& c) {
-  uint8_t& truth = c.w.server[c.name()];
-  if (c.creat() && truth == kNone) truth = kFile;
-  else if (c.creat() && (c.op.flags & kOExcl)) c.th.result = kEEXIST;
-  c.th.found = truth;
-  c.th.found_target = c.w.server_target[c.name()];
-  c.th.pc = kPcAoInstantiate;
-  return "->atomic_open: OPEN round trip";
-}
-
-const char* atomic_open_instantiate(Ctx& c) {
-  const uint8_t i = c.th.d;
-  Dentry& d = c.dentry();
-  if (c.th.found == kNone) {
-    // nfs_atomic_open() on -ENOENT: d_drop(); d_add(dentry, NULL).
-    d_drop(c.w, i);
-    d_add(c.w, c.t, i, kNone);
-  } else if (c.creat() && (d.flags & kHashed)) {
-    d.type = c.th.found;  // O_CREAT on a hashed negative, exclusive lock: d_instantiate()
-  } else {
-    d_splice_alias(c.w, c.t, i, c.th.found, c.th.found_target);
-  }
-  d_lookup_done(c.w, i);  // atomic_open() in fs/namei.c, after ->atomic_open
-  if (c.th.result == kEEXIST) c.th.pc = kPcFinish;
-  else finish_found(c);  // nfs opens only regular files: a symlink is left to the VFS
-  return "->atomic_open: instantiate, d_lookup_done";
-}
-
-const char* fallback_splice(Ctx& c) {
-  d_splice_alias(c.w, c.t, c.th.d, c.th.found, c.th.found_target);
-  d_lookup_done(c.w, c.th.d);
-  finish_found(c);
-  return "->atomic_open fallback: d_splice_alias";
 }
 
 const char* complete_walk(Ctx& c) {
@@ -366,9 +366,18 @@ const char* follow_link(Ctx& c) {
   th.link_seq = th.seq;
   th.depth = 1;
   th.d = kNoDentry;
-  if (!c.creat()) th.pc = kPcLookupFast;
-  else if (th.mode & kRcu) th.pc = kPcUnlazy, th.cause = kCauseCreate;
-  else th.pc = kPcLock;
+  th.pc = kPcLookupFast;  // an O_CREAT open here has no O_EXCL: lookup_fast_for_open()
+  // pick_link(): touch_atime() in ref-walk mode; in RCU mode only if atime_needs_update(),
+  // and then after try_to_unlazy() (the symlink is on the stack: it is legitimized too).
+  if (c.s.atime && !(c.w.atime_done & (1u << c.w.d[th.link].name))) {
+    if (!(th.mode & kRcu)) {
+      th.pc = kPcTouchAtime;
+    } else {
+      th.cause = kCauseAtime;
+      th.pc = kPcUnlazy;
+      return "pick_link: atime_needs_update(): try_to_unlazy";
+    }
+  }
   return "pick_link: walk the symlink's body";
 }
 
@@ -380,26 +389,33 @@ const char* walk_step(Ctx& c) {
     case kPcLookupFast: return lookup_fast(c);
     case kPcUnlazy: return unlazy(c);
     case kPcRevalidate: return revalidate(c);
+    case kPcPermission:
+      c.w.acl_cached = 1;
+      c.th.pc = c.excl_create() ? kPcLock : kPcLookupFast;
+      return "may_lookup: inode_permission() reads P's ACL";
     case kPcLock: return lock(c);
     case kPcAllocParallel: return alloc_parallel(c);
+    case kPcAllocInLookup: return alloc_in_lookup(c);
     case kPcWaitLookup: return wait_lookup(c);
     case kPcFsLookup:
       c.th.found = c.w.server[c.name()];
       c.th.found_target = c.w.server_target[c.name()];
       c.th.pc = kPcSplice;
       return "->lookup reads the directory";
-    case kPcSplice: return splice(c);
+    case kPcSplice:
+    case kPcEndDirAdd: return splice(c);
     case kPcCreate: return create(c);
-    case kPcAtomicOpen: return atomic_open(c);
-    case kPcAoRpc: return atomic_open_rpc(c);
-    case kPcAoInstantiate: return atomic_open_instantiate(c);
+    case kPcAtomicOpen:
+    case kPcAoRpc:
+    case kPcAoInstantiate:
     case kPcAoFallbackLookup:
-      c.th.found = c.w.server[c.name()];
-      c.th.found_target = c.w.server_target[c.name()];
-      c.th.pc = kPcAoFallbackSplice;
-      return "->atomic_open fallback: nfs_lookup";
-    case kPcAoFallbackSplice: return fallback_splice(c);
+    case kPcAoFallbackSplice:
+    case kPcAoAddNegative: return atomic_open_step(c);
     case kPcFollowLink: return follow_link(c);
+    case kPcTouchAtime:
+      c.w.atime_done |= static_cast<uint8_t>(1u << c.w.d[c.th.link].name);
+      c.th.pc = kPcLookupFast;
+      return "pick_link: touch_atime() of the symlink";
     case kPcCompleteWalk: return complete_walk(c);
     default: model_bug("walk_step: pc of a directory op");
   }

@@ -50,6 +50,7 @@ enum Mode : uint8_t {
   kLocked = 16,    // holds the parent's i_rwsem (shared or exclusive)
   kExclusive = 32, // ... exclusively
   kSwitched = 64,  // nfs_atomic_open's d_drop + d_alloc_parallel fallback (c94c09535c4d)
+  kViaAtomicOpen = 128,  // the last component went through ->atomic_open (its -ENOENT is the fs's)
 };
 
 // Why a walk may legitimately answer -EAGAIN under LOOKUP_CACHED.
@@ -60,10 +61,12 @@ enum EagainCause : uint8_t {
   kCauseRevalidate,// ->d_revalidate would have to block
   kCauseSeq,       // a d_seq changed under the RCU walk (rename, unlink, drop)
   kCauseCreate,    // the create side of open_last_lookups must leave RCU mode
+  kCausePermission,// may_lookup(): inode_permission(MAY_NOT_BLOCK) needs an uncached ACL
+  kCauseAtime,     // pick_link(): the symlink's atime needs an update (touch_atime() may block)
 };
 
 // Results an op may end with; errno names in print.
-enum Result : uint8_t { kOk = 0, kENOENT, kEEXIST, kENOTDIR, kEAGAIN, kELOOP, kResultCount };
+enum Result : uint8_t { kOk = 0, kENOENT, kEEXIST, kENOTDIR, kEAGAIN, kELOOP, kEROFS, kResultCount };
 
 // The model follows one symlink per walk (nd->depth <= 1); a symlink to a symlink is
 // -ELOOP here (the kernel allows 40 levels).
@@ -84,6 +87,8 @@ struct ThreadState {
   uint8_t link_seq = 0;   // its d_seq sampled in RCU mode
   uint8_t cause = kCauseNone;
   uint8_t result = kOk;   // the running (then last finished) op's result
+  uint8_t dir_seq = 0;    // P's i_dir_seq sampled by d_alloc_parallel() (even)
+  uint8_t spins = 0;      // d_alloc_parallel() retries in a row on an odd i_dir_seq
 };
 
 // Oracle ids; names, descriptions and kernel references are in oracle.cpp.
@@ -97,6 +102,8 @@ enum Oracle : uint8_t {
   kNonblockWalk,     // a LOOKUP_CACHED / nonblocking walk never takes a blocking step
   kCachedComplete,   // RESOLVE_CACHED answers -EAGAIN only for a reason
   kProgress,         // some thread can always run until all are done
+  kHashedUnique,     // at most one hashed dentry per (parent, name)
+  kCreateError,      // an O_CREAT open that may not create answers the create error, not -ENOENT
   kOracleCount,
 };
 
@@ -113,6 +120,11 @@ struct World {
   uint8_t server_target[kMaxNames] = {};  // symlink bodies
   uint8_t readers = 0;             // i_rwsem of P held shared by this many
   uint8_t writer = 0;              // i_rwsem of P held exclusively (0 or 1)
+  uint8_t dir_seq = 0;             // P's i_dir_seq: odd while __d_add() of an in-lookup dentry runs
+  uint8_t acl_cached = 0;          // P's ACL has been read (get_inode_acl() caches it)
+  uint8_t atime_done = 0;          // per name: the symlink's atime was updated (relatime: once)
+  uint8_t slots = 0;               // dentry slots ever used (d_alloc() takes the lowest free):
+                                   // the scans stop here
   uint8_t overflow = 0;            // ran out of dentry slots: the run says nothing
   Violation violation;
 };

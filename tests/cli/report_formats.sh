@@ -84,7 +84,7 @@ has check_unknown '^  ok 1 linearizable # SKIP unknown: '
 # model: the fixed rules stay clean, a seeded bug is caught.
 run model_clean 0 model --variant fixed --budget 1
 has model_clean '^  ok 1 splice\.twice$'
-run model_finding 1 model --variant atomic-open-unhashed-2016 --budget 10
+run model_finding 1 model --variant atomic-open-enoent-2016 --budget 10
 has model_finding '^  not ok 1 splice\.twice # dcache: splice\.twice in '
 run model_exhaustive 0 model --variant fixed --exhaustive --scenario "$("$bin" model --list | awk '/built-in scenarios:/{getline; print $1; exit}')"
 

@@ -50,7 +50,7 @@ const Bad kBad[] = {
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  frobnicate a\n", 5, "unknown op 'frobnicate'"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  open z\n", 5, "unknown name 'z'"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  open a O_TRUNC\n", 5, "unknown open flag"},
-    {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  remote_create a\n", 5, "need fs nfs"},
+    {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  remote_create a\n", 5, "need a remote fs"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  open a O_EXCL\n", 5, "O_EXCL without O_CREAT"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  stat a\nschedule: 0 1\n", 6, "names thread 1 of 1"},
     {"nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nthread 0:\n  stat a\nschedule: 0 x\n", 6, "not a thread number"},

@@ -77,17 +77,95 @@ const Row kRows[] = {
     {"O_DIRECTORY on a file is -ENOTDIR",
      "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nthread 0:\n open a O_DIRECTORY\nschedule:\n",
      kOracleNone, 0, kENOTDIR, "d_splice_alias, d_lookup_done"},
-    // The 2016 mail's race, as found by the random explorer: under the 2016 rules the
-    // second opener's fallback splices d0 after the first one re-hashed it...
-    {"2016: two openers fall back on one hashed negative dentry",
-     "nameifuzz dcache schedule v1\nvariant atomic-open-unhashed-2016\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\n"
-     "thread 2:\n open a\nschedule: 1 0 2 2 2 1 2 2 2 1 1 0 2 0 2 0 1 0 0 1 1 1\n",
-     kSpliceTwice, -1, kOk, "->atomic_open: hashed negative: d_drop, fall back to ->lookup"},
-    // ...and under today's rules the same schedule goes through d_alloc_parallel().
-    {"fixed: the same schedule takes nfs_atomic_open's d_alloc_parallel fallback",
-     "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\n"
-     "thread 2:\n open a\nschedule: 1 0 2 2 2 1 2 2 2 1 1 0 2 0 2 0 1 0 0 1 1 1\n",
-     kOracleNone, 0, kENOENT, "->atomic_open: not in-lookup: d_drop, d_alloc_parallel"},
+    // The 2016 mail's race in its two faithful forms (pre-4.7 nfs_atomic_open sends the
+    // OPEN on the hashed negative dentry it is handed)...
+    {"2016 -ENOENT form: two openers d_drop and d_add(NULL) one hashed negative dentry",
+     "nameifuzz dcache schedule v1\nvariant atomic-open-enoent-2016\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n open a\n"
+     "schedule: 1 1 1 2 2 2 2 2 2 2 0 0 2 2 1 1 0 0 0 1 1 1\n",
+     kSpliceTwice, -1, kOk, "nfs_atomic_open: -ENOENT: d_drop"},
+    {"2016 -EISDIR form: two openers fall back to nfs_lookup on one dentry",
+     "nameifuzz dcache schedule v1\nvariant atomic-open-fallback-2016\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n open a\n"
+     "thread 3:\n remote_mkdir a\nschedule: 1 1 1 1 0 0 0 2 2 2 1 1 2 2 2 1 1 1 0 0 2 3 2 2 2\n",
+     kSpliceTwice, -1, kOk, "nfs_atomic_open: -EISDIR: d_drop, fall back to nfs_lookup"},
+    // ...and under today's rules the same schedules go through d_alloc_parallel().
+    {"fixed: the -ENOENT schedule takes nfs_atomic_open's d_alloc_parallel fallback",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n open a\n"
+     "schedule: 1 1 1 2 2 2 2 2 2 2 0 0 2 2 1 1 0 0 0 1 1 1\n",
+     kOracleNone, 0, kENOENT, "nfs_atomic_open: not in-lookup: d_drop, d_alloc_parallel"},
+    {"fixed: the -EISDIR schedule too, and the directory is found",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n open a\n"
+     "thread 3:\n remote_mkdir a\nschedule: 1 1 1 1 0 0 0 2 2 2 1 1 2 2 2 1 1 1 0 0 2 3 2 2 2\n",
+     kOracleNone, -1, kOk, "nfs_atomic_open: not in-lookup: d_drop, d_alloc_parallel"},
+    {"ceph 2026: a file another client created is d_add()ed to the hashed negative dentry",
+     "nameifuzz dcache schedule v1\nvariant ceph-hashed-negative-2026\nfs ceph\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n remote_create a\n"
+     "schedule: 0 0 0 0 0 0 0 0 2 1 1\n",
+     kSpliceTwice, -1, kOk, "ceph_fill_trace: d_add of the reply's inode"},
+    {"ceph fixed: not d_in_lookup() without O_CREAT is -ENOENT",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ceph\nthread 0:\n open a\nthread 1:\n open a\nthread 2:\n remote_create a\n"
+     "schedule: 0 0 0 0 0 0 0 0 2 1 1\n",
+     kOracleNone, 1, kENOENT, "ceph_atomic_open: not d_in_lookup(): -ENOENT"},
+    {"lustre 2016: ll_atomic_open d_add()s the hashed negative dentry it was handed",
+     "nameifuzz dcache schedule v1\nvariant lustre-atomic-open-2016\nfs lustre\nthread 0:\n open b O_DIRECTORY\nthread 1:\n lstat b\nschedule: 1 1 1 1 1 1\n",
+     kSpliceTwice, -1, kOk, "ll_atomic_open: ll_lookup_it on the hashed negative dentry"},
+    {"lustre fixed: -ENOENT",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs lustre\nthread 0:\n open b O_DIRECTORY\nthread 1:\n lstat b\nschedule: 1 1 1 1 1 1\n",
+     kOracleNone, 0, kENOENT, "ll_atomic_open: not d_in_lookup(): -ENOENT"},
+    {"no i_dir_seq recheck: a lookup misses the dentry hashed between its two halves",
+     "nameifuzz dcache schedule v1\nvariant d-alloc-parallel-dir-seq-2016\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
+     "schedule: 1 1 1 1 1 0 0 0 0 0 0 0 0 0\n",
+     kHashedUnique, -1, kOk, "d_alloc_parallel: new in-lookup dentry"},
+    {"fixed: i_dir_seq moved, d_alloc_parallel() retries and finds the hashed dentry",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
+     "schedule: 1 1 1 1 1 0 0 0 0 0 0 0 0 0\n",
+     kOracleNone, 1, kOk, "d_alloc_parallel: i_dir_seq changed: retry"},
+    {"PREEMPT_RT 2017: a reader spins while the preempted writer holds i_dir_seq odd",
+     "nameifuzz dcache schedule v1\nvariant dir-seq-preempt-rt-2017\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
+     "schedule: 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n",
+     kProgress, -1, kOk, "d_alloc_parallel: i_dir_seq odd (a __d_add() in progress): retry"},
+    {"fixed: the write side is not preemptible, the reader finds the hashed dentry",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
+     "schedule: 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n",
+     kOracleNone, 1, kOk, "lookup_fast (rcu): hit"},
+    {"2021: a failed LOOKUP_CACHED unlazy keeps nd->depth and puts the symlink it never held",
+     "nameifuzz dcache schedule v1\nvariant nd-depth-cached-unlazy-2021\nfs ext4\nserver a=file b=symlink:a\nsetup:\n lstat b\nthread 0:\n open b cached\nschedule:\n",
+     kRefcount, -1, kOk, "try_to_unlazy: legitimize_links: LOOKUP_CACHED: -ECHILD"},
+    {"fixed: the same walk answers -EAGAIN and leaves the symlink's count alone",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\nsetup:\n lstat b\nthread 0:\n open b cached\nschedule:\n",
+     kOracleNone, 0, kEAGAIN, "try_to_unlazy: legitimize_links: LOOKUP_CACHED: -ECHILD"},
+    {"2013: O_CREAT on a read-only nfs mount answers ->atomic_open's -ENOENT",
+     "nameifuzz dcache schedule v1\nvariant atomic-open-create-error-2013\nfs nfs\nreadonly\nthread 0:\n open a O_CREAT\nschedule:\n",
+     kCreateError, -1, kOk, "->atomic_open: OPEN"},
+    {"fixed: the create error wins: -EROFS",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nreadonly\nthread 0:\n open a O_CREAT\nschedule:\n", kOracleNone, 0, kEROFS, "->atomic_open: OPEN"},
+    {"ext4 read-only: lookup_open() returns the create error itself",
+     "nameifuzz dcache schedule v1\nvariant atomic-open-create-error-2013\nfs ext4\nreadonly\nthread 0:\n open a O_CREAT\nschedule:\n",
+     kOracleNone, 0, kEROFS, "d_splice_alias, d_lookup_done"},
+    {"lookup_fast_for_open: O_CREAT of a cached file opens it in RCU mode, without i_rwsem",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nsetup:\n stat a\nthread 0:\n open a O_CREAT\n"
+     "thread 1:\n unlink a\nschedule: 0 0 1 1\n",
+     kOracleNone, 0, kOk, "complete_walk: try_to_unlazy ok"},
+    {"lookup_fast_for_open: a cached negative dentry is discarded and the name created",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nsetup:\n stat a\nthread 0:\n open a O_CREAT\nschedule:\n",
+     kOracleNone, 0, kOk, "lookup_fast_for_open (rcu): negative, discarded: the create needs i_rwsem"},
+    {"O_CREAT|O_EXCL does not try the dcache first",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nsetup:\n stat a\nthread 0:\n open a O_CREAT O_EXCL\nschedule:\n",
+     kOracleNone, 0, kEEXIST, "path_openat(): O_EXCL create"},
+    {"may_lookup: RESOLVE_CACHED in a directory whose ACL is not cached is -EAGAIN, legitimately",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nacl\nsetup:\n evict\nthread 0:\n open a cached\nschedule:\n",
+     kOracleNone, 0, kEAGAIN, "may_lookup: inode_permission(MAY_NOT_BLOCK) on P: -ECHILD"},
+    {"may_lookup: open(2) reads the ACL in ref-walk mode; then RESOLVE_CACHED succeeds",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nacl\nthread 0:\n open a\n open a cached\nschedule:\n",
+     kOracleNone, 0, kOk, "may_lookup: inode_permission() reads P's ACL"},
+    {"pick_link: RESOLVE_CACHED through a symlink whose atime needs an update is -EAGAIN",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\natime\nsetup:\n stat a\n lstat b\n"
+     "thread 0:\n open b cached\nschedule:\n",
+     kOracleNone, 0, kEAGAIN, "pick_link: atime_needs_update(): try_to_unlazy"},
+    {"pick_link: open(2) updates the atime after the unlazy; then RESOLVE_CACHED follows it",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\natime\nsetup:\n stat a\n lstat b\n"
+     "thread 0:\n open b\n open b cached\nschedule:\n",
+     kOracleNone, 0, kOk, "pick_link: touch_atime() of the symlink"},
+    {"read-only: O_CREAT of an existing file opens it",
+     "nameifuzz dcache schedule v1\nvariant fixed\nfs nfs\nserver a=file\nreadonly\nthread 0:\n open a O_CREAT\nschedule:\n", kOracleNone, 0, kOk, ""},
     {"open follows a symlink: pick_link, then the body's lookup",
      "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file b=symlink:a\nthread 0:\n open b\nschedule:\n",
      kOracleNone, 0, kOk, "pick_link: walk the symlink's body"},
@@ -116,13 +194,14 @@ const Row kRows[] = {
      kOracleNone, 0, kEEXIST, ""},
     {"braino: the second lookup misses the first one's in-lookup dentry",
      "nameifuzz dcache schedule v1\nvariant d-alloc-parallel-braino-2016\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
-     "schedule: 1 1 1 1 1\n",
+     "schedule: 1 1 1 1 1 1\n",
      kInLookupUnique, -1, kOk, "d_alloc_parallel: new in-lookup dentry"},
     {"fixed: the second lookup waits for the first (d_wait_lookup)",
      "nameifuzz dcache schedule v1\nvariant fixed\nfs ext4\nserver a=file\nthread 0:\n stat a\nthread 1:\n stat a\n"
-     "schedule: 1 1 1 1 1\n",
+     "schedule: 1 1 1 1 1 1\n",
      kOracleNone, 0, kOk, "d_wait_lookup: woken, hashed match"},
 };
+
 
 TEST(Semantics, TableOfKernelBehaviours) {
   for (const Row& row : kRows) {
