@@ -236,6 +236,7 @@ ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const Concur
       watchdog);
   run.code = run.status.stalled ? kRunHung : run.status.exit_code;
   run.history = buffer.collect(program, sandbox.target().name);
+  run.history.shared_ring = options.ring == RingMode::kShared;
   return run;
 }
 
