@@ -6,9 +6,14 @@
 
 namespace nfz::model {
 
-ParentWalk walk_parent(const StepContext& c, std::string_view path) {
-  Walker w(c.s, c.profile(), 0);
+ParentWalk walk_parent(const StepContext& c, std::string_view path, int walk) {
   ParentWalk p;
+  if (Ino held = c.pinned(walk); held != kNoIno) {
+    p.dir = held;
+    last_component(path, p.type, p.last, p.trailing_slash);
+    return p;
+  }
+  Walker w(c.s, c.profile(), 0);
   p.err = w.parent(path, Start{});
   p.dir = w.cur();
   p.type = w.last_type();
@@ -26,8 +31,8 @@ Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err) {
   return kNoIno;
 }
 
-int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p) {
-  p = walk_parent(c, path);
+int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p, int walk) {
+  p = walk_parent(c, path, walk);
   if (p.err) return p.err;
   if (p.type != LastType::kNorm) return -EEXIST;  // "foo/.", "foo/..", "/"
   int err = 0;

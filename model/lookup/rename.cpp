@@ -32,7 +32,7 @@ void step_rename(const StepContext& c) {
   if ((noreplace || whiteout) && exchange) return c.unchanged(-EINVAL);
   ParentWalk from = walk_parent(c, c.op.path);
   if (from.err) return c.unchanged(from.err);
-  ParentWalk to = walk_parent(c, c.op.path2);
+  ParentWalk to = walk_parent(c, c.op.path2, 1);
   if (to.err) return c.unchanged(to.err);
   if (from.type != LastType::kNorm) return c.unchanged(-EBUSY);
   if (to.type != LastType::kNorm) return c.unchanged(noreplace ? -EEXIST : -EBUSY);

@@ -18,6 +18,8 @@ bool referenced(const State& s, Ino ino) {
     if (!r.empty() && r.ino == ino) return true;
   for (const FileRef& r : s.fixed)
     if (!r.empty() && r.ino == ino) return true;
+  for (uint64_t p : s.pins)
+    if (static_cast<Ino>(p) == ino) return true;
   if (is_dir(s, ino))
     for (size_t i = 0; i < s.nodes.size(); ++i)
       if (i != ino && s.nodes[i].type == NodeType::kDir && s.nodes[i].parent == ino) return true;

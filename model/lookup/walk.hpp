@@ -52,6 +52,14 @@ struct Start {
   FileRef file;  // !at_fdcwd: the register's file (empty: no fd, EBADF)
 };
 
+// What link_path_walk() leaves in nd->last for `path` once it walked the rest: the last
+// component, its type and whether slashes follow it (a function of the string alone).
+void last_component(std::string_view path, LastType& type, std::string_view& last, bool& trailing_slash);
+// Whether link_path_walk() of `path` from the root looks a name up before the last
+// component: "." and ".." there stay at the root (handle_dots()), so with none of
+// those the parent is the root whatever else runs.
+bool names_before_last(std::string_view path);
+
 class Walker {
  public:
   Walker(const State& s, Profile profile, uint32_t flags) : s_(s), profile_(profile), flags_(flags) {}

@@ -4,9 +4,14 @@
 #include <sys/vfs.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <array>
+#include <map>
 #include <chrono>
+#include <limits>
 
 #include "core/flags.hpp"
+#include "model/lookup/tree.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/report.hpp"
@@ -29,11 +34,12 @@ using model::Profile;
 class RunModel {
  public:
   RunModel(const LookupModel& model, const LookupCheck& check)
-      : model_(model), chain_ops_(check.chain_ops), chain_results_(check.chain_results) {}
+      : model_(model), check_(check), chain_ops_(check.chain_ops), chain_results_(check.chain_results) {}
 
   model::State initial() const { return model_.initial(); }
 
   void step(const model::State& s, const Op& op, std::vector<model::Transition>& out) const {
+    if (&op == &check_.ring_exit) return exit_ring(s, out);
     const size_t chained = chain_index(op);
     if (chained == kNotChained) {
       model_.step(s, op, out);
@@ -46,6 +52,34 @@ class RunModel {
       out.back().next.regs[op.fd] = {};
   }
 
+  // As step(), and a successful outcome equal to the observed one must reach the object
+  // the kernel reported: the binding is made in the state (bind_identity()), or the
+  // outcome is refused (kRefused, which no observed result equals).
+  void step_op(const model::State& s, const CheckInput& input, uint32_t index,
+               std::vector<model::Transition>& out) const {
+    const CheckOp& c = input.ops[index];
+    const Op& op = *c.op;
+    if (chain_index(op) != kNotChained || &op == &check_.ring_exit) return step(s, op, out);
+    model_.step_in_steps(s, op, index, out);
+    const model::Seen& seen = check_.seen[index];
+    for (model::Transition& t : out) {
+      if (!c.hung && t.result == c.result && c.result >= 0) {
+        const model::IdentityCheck id = model::bind_identity(t.next, t.reached, seen, check_.nlink_rule);
+        if (id.error != model::IdentityError::kNone) {
+          if (explain_) *explain_ = describe_refusal(input, t, seen, id);
+          t.result = kRefused;
+        }
+      }
+      canonical_.apply(t.next);
+    }
+  }
+
+  // step_op() writes why it refused an outcome into `*why` (null: not asked).
+  void explain_into(std::string* why) const { explain_ = why; }
+
+  static constexpr int32_t kRefused = std::numeric_limits<int32_t>::min() + 1;
+  static constexpr int32_t kIntermediate = model::kWalked;
+
  private:
   static constexpr size_t kNotChained = ~size_t{0};
 
@@ -55,11 +89,136 @@ class RunModel {
     return static_cast<size_t>(&op - chain_ops_.data());
   }
 
+  // Setup's ring is gone: io_ring_exit_work() puts the files of its fixed slots.
+  void exit_ring(const model::State& s, std::vector<model::Transition>& out) const {
+    out.clear();
+    out.push_back({0, s});
+    model::State& next = out.back().next;
+    for (int slot : check_.setup_slots) {
+      const model::FileRef old = next.fixed[slot];
+      next.fixed[slot] = {};
+      model::tree::release(next, old);
+    }
+    canonical_.apply(next);
+  }
+
+  std::string describe_refusal(const CheckInput& input, const model::Transition& t, const model::Seen& seen,
+                               const model::IdentityCheck& id) const {
+    auto op_name = [&](size_t k) { return op_label(input.ops[k]) + " " + print_op(*input.ops[k].op); };
+    return model::describe_identity_error(t.next, t.reached, seen, id, check_.kernel_ids, op_name);
+  }
+
   const LookupModel& model_;
+  const LookupCheck& check_;
   const std::vector<Op>& chain_ops_;
   const std::vector<int32_t>& chain_results_;
   mutable CanonicalNumbering canonical_;  // scratch buffers only
+  mutable std::string* explain_ = nullptr;
 };
+
+// Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
+// setup ran on a ring of its own, then each thread on its own or all on one shared ring
+// (History::shared_ring). A slot keeps its number where no other ring took it. Returns ""
+// or why the model's table cannot hold them all.
+std::string number_ring_slots(const History& history, LookupCheck& out) {
+  out.ring_ops.clear();
+  out.setup_slots.clear();
+  size_t fixed_ops = 0;
+  for (const CheckOp& c : out.input.ops) fixed_ops += c.op->issue.fixed && c.op->fd != kNoSlot;
+  if (fixed_ops == 0) return "";
+  out.ring_ops.reserve(fixed_ops);  // no reallocation: the CheckOps point into it
+  std::map<std::pair<int, int>, int> slot_of;  // (ring, slot) -> model slot
+  std::array<bool, kSlotCount> taken{};
+  for (CheckOp& c : out.input.ops) {
+    if (!c.op->issue.fixed || c.op->fd == kNoSlot) continue;
+    const int ring = c.thread == kSetupThread ? -2 : history.shared_ring ? -1 : c.thread;
+    auto [it, added] = slot_of.try_emplace({ring, c.op->fd}, c.op->fd);
+    if (added && taken[c.op->fd]) {
+      it->second = static_cast<int>(std::find(taken.begin(), taken.end(), false) - taken.begin());
+      if (it->second == kSlotCount)
+        return "the rings use more than " + std::to_string(kSlotCount) + " fixed-file slots together, more than the model's table";
+    }
+    taken[it->second] = true;
+    if (added && ring == -2) out.setup_slots.push_back(it->second);
+    out.ring_ops.push_back(*c.op);
+    out.ring_ops.back().arg = static_cast<uint32_t>(it->second + 1);
+    c.op = &out.ring_ops.back();
+  }
+  return "";
+}
+
+// Adds setup's ring's exit when setup filled fixed slots: in flight from the end of setup
+// on and never returning, so the search may place it anywhere after setup (the ring's
+// files are put by io_ring_exit_work(), queued when the last reference goes).
+void add_ring_exit(LookupCheck& out) {
+  if (out.setup_slots.empty()) return;
+  out.ring_exit = Op{};
+  out.ring_exit.kind = OpKind::kClose;
+  CheckOp c;
+  c.thread = kSetupThread;
+  c.index = kRingExitIndex;
+  c.op = &out.ring_exit;
+  c.hung = true;
+  const auto id = static_cast<uint32_t>(out.input.ops.size());
+  out.input.ops.push_back(c);
+  auto first_thread_mark = std::find_if(out.input.marks.begin(), out.input.marks.end(), [&](const Mark& m) {
+    return out.input.ops[m.op].thread != kSetupThread;
+  });
+  out.input.marks.insert(first_thread_mark, Mark{id, false});
+}
+
+// Interns the kernel inodes the ops reported (KernelIds numbers them by first report).
+void learn_identities(const History& history, LookupCheck& out) {
+  out.seen.clear();
+  out.seen.reserve(out.input.ops.size());
+  for (size_t i = 0; i < out.input.ops.size(); ++i) {
+    const CheckOp& c = out.input.ops[i];
+    out.seen.push_back({out.kernel_ids.intern(c.dev, c.ino, i), c.type, c.nlink});
+  }
+  out.nlink_rule = model::nlink_rule(out.profile, history.target.starts_with("fuse:"));
+}
+
+// Replays an order of steps (CheckResult::partial or witness) from the initial state,
+// calling `seen(step, state after it)` for each; stops (false) where the order's outcome
+// is not one the model gives.
+template <typename Seen>
+bool replay(const RunModel& run, const LookupCheck& check, const std::vector<uint32_t>& order, model::State& s,
+            Seen seen) {
+  s = run.initial();
+  std::vector<model::Transition> out;
+  for (uint32_t step : order) {
+    const uint32_t op = step & ~kStepBit;
+    run.step_op(s, check.input, op, out);
+    const CheckOp& c = check.input.ops[op];
+    auto it = std::find_if(out.begin(), out.end(), [&](const model::Transition& t) {
+      if (step & kStepBit) return t.result == model::kWalked;
+      return c.hung ? t.result != RunModel::kRefused && t.result != model::kWalked : t.result == c.result;
+    });
+    if (it == out.end()) return false;
+    s = std::move(it->next);
+    seen(step, s);
+  }
+  return true;
+}
+
+// Replays the longest partial linearization of a failing check, then the failing op: if
+// an outcome equal to the observed one was refused for its object, says why.
+std::string explain_identity(const RunModel& run, const LookupCheck& check) {
+  model::State s;
+  if (!replay(run, check, check.result.partial, s, [](uint32_t, const model::State&) {})) return "";
+  std::vector<model::Transition> out;
+  std::string why;
+  run.explain_into(&why);
+  run.step_op(s, check.input, check.result.failing_op, out);
+  run.explain_into(nullptr);
+  return why;
+}
+
+// The path a walk of `op` took (model::LookupModel::step_in_steps() numbers them).
+std::string_view walk_path(const Op& op, int walk) {
+  if (op.kind == OpKind::kSymlink || walk == 1) return op.path2;
+  return op.path;
+}
 
 // Points the CheckOps of the chain ops at copies with their fixed outcome. Returns "" or,
 // for an op through a stale register that changes the namespace, why the model cannot
@@ -123,7 +282,7 @@ std::optional<Profile> profile_for_target(std::string_view target) {
 }
 
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
-                                    LookupCheck& out, size_t* bad_event) {
+                                    LookupCheck& out, size_t* bad_event, bool witness) {
   std::optional<Profile> p = profile.empty() ? profile_for_target(history.target) : model::profile_by_name(profile);
   if (!p) {
     if (profile.empty())
@@ -132,18 +291,63 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   }
   out.profile = *p;
   if (std::string why = make_check_input(history, out.input, bad_event); !why.empty()) return why;
+  if (std::string why = number_ring_slots(history, out); !why.empty()) {
+    out.result = CheckResult{};
+    out.result.verdict = Verdict::kUnknown;
+    out.result.reason = why;
+    return "";
+  }
   if (std::string beyond = apply_chain_marks(history, out); !beyond.empty()) {
     out.result = CheckResult{};
     out.result.verdict = Verdict::kUnknown;
     out.result.reason = beyond;
     return "";
   }
+  add_ring_exit(out);
+  learn_identities(history, out);
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();
-  out.result = check_linearizable(run_model, out.input, budget);
+  out.result = check_linearizable(run_model, out.input, budget, witness);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (out.result.verdict == Verdict::kIllegal) out.identity = explain_identity(run_model, out);
   return "";
+}
+
+std::string explain_steps(const LookupCheck& check) {
+  const std::vector<uint32_t>& order = check.result.witness;
+  if (check.result.verdict != Verdict::kOk || order.empty()) return "";
+  const LookupModel model(check.profile, model::Mode::kConcurrent);
+  const RunModel run(model, check);
+  std::string text = "an order of steps that explains the history (" + std::to_string(order.size()) + "):\n";
+  size_t n = 0;
+  model::State s;
+  std::vector<uint64_t> before;
+  const bool whole = replay(run, check, order, s, [&](uint32_t step, const model::State& after) {
+    const uint32_t op = step & ~kStepBit;
+    const CheckOp& c = check.input.ops[op];
+    text += "  " + std::to_string(++n) + ". " + op_label(c) + "  ";
+    if (!(step & kStepBit)) {
+      text += describe_outcome(c) + "\n";
+    } else {
+      for (uint64_t pin : after.pins) {
+        if ((pin >> 17) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
+        const int walk = static_cast<int>(pin >> 16 & 1);
+        const bool object = c.op->kind == OpKind::kLink && walk == 0;
+        text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
+                (object ? "found " : "its parent is ") + model::node_name(after, static_cast<model::Ino>(pin)) + "\n";
+      }
+    }
+    before = after.pins;
+  });
+  if (!whole) text += "  (the order could not be replayed past here: a harness bug)\n";
+  return text;
+}
+
+std::string lookup_report(const LookupCheck& check) {
+  std::string text = text_report(check.input, check.result, check.seconds);
+  if (!check.identity.empty()) text += "the failing op's outcome is one the model allows, but not its object: " + check.identity + "\n";
+  return text;
 }
 
 Budget run_budget() {
@@ -211,7 +415,7 @@ LinearizableResult check_linearizable_run(const Program& program, const History&
     const lin::CheckOp& failing = check.input.ops[check.result.failing_op];
     r.violations.push_back({"linearizable: " + std::string(op_name(*failing.op)) + " " + outcome_name(failing) +
                                 " unexplained on " + std::string(target),
-                            lin::text_report(check.input, check.result, check.seconds)});
+                            lin::lookup_report(check)});
   }
   return r;
 }

@@ -9,6 +9,7 @@
 
 #include "core/history.hpp"
 #include "core/program.hpp"
+#include "model/lookup/identity.hpp"
 #include "model/lookup/lookup_model.hpp"
 #include "oracles/linearizability/check_input.hpp"
 #include "oracles/linearizability/check_result.hpp"
@@ -28,6 +29,21 @@ struct LookupCheck {
   // what each one's step gives.
   std::vector<Op> chain_ops;
   std::vector<int32_t> chain_results;
+  // Fixed-file tables, one per ring (model::fixed_slot()): copies of the fixed-file ops
+  // with their model slot, the model slots of setup's ring, and the op that empties them
+  // when that ring exits (a hung CheckOp: at some time after setup, or never seen).
+  std::vector<Op> ring_ops;
+  std::vector<int> setup_slots;
+  Op ring_exit;
+  // Object identity (model/lookup/identity.hpp): the kernel inodes of the history, what
+  // each op reported (by input.ops index), and which link counts the target reports as
+  // the model counts them.
+  model::KernelIds kernel_ids;
+  std::vector<model::Seen> seen;
+  model::NlinkRule nlink_rule;
+  // kIllegal: why the failing op's object was refused, when it was (the longest partial
+  // linearization replayed, then the failing op: the kernel reported another object).
+  std::string identity;
 };
 
 // Profiles the lookup model knows ("tmpfs", ...).
@@ -41,9 +57,17 @@ std::optional<model::Profile> profile_for_target(std::string_view target);
 
 // Checks `history` against LookupModel(profile); an empty `profile` takes the history's
 // target (profile_for_target). Returns "" or why it cannot be checked (unknown profile
-// or target, an event naming no op); `bad_event` then says which event, if one.
+// or target, an event naming no op); `bad_event` then says which event, if one. With
+// `witness`, a linearizable history gets one order of steps that explains it.
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
-                                    LookupCheck& out, size_t* bad_event = nullptr);
+                                    LookupCheck& out, size_t* bad_event = nullptr, bool witness = false);
+
+// A linearizable check's witness (check_with_lookup_model(..., witness)) as text: each
+// step in order, a walk with what it reached.
+std::string explain_steps(const LookupCheck& check);
+
+// text_report() of the check, with why the failing op's object was refused, if it was.
+std::string lookup_report(const LookupCheck& check);
 
 // The stress loop's budget for one run: small programs finish far inside it.
 Budget run_budget();
