@@ -98,13 +98,20 @@ class State {
   std::array<FileRef, kSlotCount> fixed{};  // io_uring fixed-file slots 0..15
   // Walks that ended, of ops not finished (LookupModel::step_in_steps()): what each holds
   // until its op's last step (the parent a path_parentat() left in nd->path, or link()'s
-  // source), as pin_key(op key, walk) << 16 | ino, sorted. A held node is not freed.
+  // source; a checker's own steps may hold files too), as make_pin(), sorted. A held node
+  // is not freed.
   std::vector<uint64_t> pins;
 };
 
 // The result of a step that is not an op's last (step_in_steps()): the op goes on.
 inline constexpr int32_t kWalked = std::numeric_limits<int32_t>::min() + 2;
-inline constexpr uint64_t pin_key(uint32_t key, int walk) { return uint64_t{key} << 1 | static_cast<uint64_t>(walk); }
+// A pin: the op's key, a tag (0 and 1: its walks; a checker may use 2..15), the node.
+inline constexpr uint64_t make_pin(uint32_t key, int tag, Ino ino) {
+  return uint64_t{key} << 20 | static_cast<uint64_t>(tag) << 16 | ino;
+}
+inline constexpr uint32_t pin_op(uint64_t pin) { return static_cast<uint32_t>(pin >> 20); }
+inline constexpr int pin_tag(uint64_t pin) { return static_cast<int>(pin >> 16 & 15); }
+inline constexpr Ino pin_ino(uint64_t pin) { return static_cast<Ino>(pin); }
 
 struct Transition {
   int32_t result;  // 0 for any success (open's fd number is not modelled), -errno, or kBlocks

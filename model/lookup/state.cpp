@@ -125,7 +125,7 @@ std::string describe_state(const State& s) {
       out += "fixed" + std::to_string(i) + " = " + name(s.fixed[i].ino) + " " + std::string(access_name(s.fixed[i].access)) + "\n";
   }
   for (uint64_t p : s.pins)
-    out += "walk " + std::to_string(p >> 17) + "." + std::to_string(p >> 16 & 1) + " holds " + name(static_cast<Ino>(p)) + "\n";
+    out += "op " + std::to_string(pin_op(p)) + " step " + std::to_string(pin_tag(p)) + " holds " + name(pin_ino(p)) + "\n";
   return out;
 }
 

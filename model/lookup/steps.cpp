@@ -50,49 +50,25 @@ bool fails_before_walking(const Op& op) {
 // name comes before the last component. These ops always walk from the root (AT_FDCWD).
 bool walk_has_gap(const WalkSpec& w) { return w.object || names_before_last(w.path); }
 
-void add_pin(State& s, uint32_t key, int walk, Ino ino) {
-  const uint64_t pin = pin_key(key, walk) << 16 | ino;
-  s.pins.insert(std::lower_bound(s.pins.begin(), s.pins.end(), pin), pin);
-}
-
-// The op's last step is over: what its walks held may go (a removed directory a walk
-// held, or a source unlinked meanwhile, is freed now if nothing else holds it).
-void drop_pins(State& s, uint32_t key) {
-  Ino held[2];
-  int n = 0;
-  auto mine = [&](uint64_t p) { return (p >> 17) == key; };
-  for (uint64_t p : s.pins)
-    if (mine(p)) held[n++] = static_cast<Ino>(p);
-  if (n == 0) return;
-  s.pins.erase(std::remove_if(s.pins.begin(), s.pins.end(), mine), s.pins.end());
-  for (int i = 0; i < n; ++i) tree::maybe_free(s, held[i]);
-}
-
-Ino pin_of(const State& s, uint32_t key, int walk) {
-  const uint64_t lo = pin_key(key, walk) << 16;
-  auto it = std::lower_bound(s.pins.begin(), s.pins.end(), lo);
-  return it != s.pins.end() && (*it >> 16) == (lo >> 16) ? static_cast<Ino>(*it) : kNoIno;
-}
-
 }  // namespace
 
-Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : pin_of(s, key, walk); }
+Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : tree::pinned(s, key, walk); }
 
 void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
   WalkSpec walks[2];
   const int n = walks_of(op, walks);
   if (n == 0 || fails_before_walking(op)) return step(s, op, out);
   for (int i = 0; i < n; ++i) {
-    if (!walk_has_gap(walks[i]) || pin_of(s, key, i) != kNoIno) continue;
+    if (!walk_has_gap(walks[i]) || tree::pinned(s, key, i) != kNoIno) continue;
     recycle_outcomes(out);
     Walker w(s, profile_, 0);
     const int err = walks[i].object ? w.lookup(walks[i].path, Start{}) : w.parent(walks[i].path, Start{});
     State next = copy_state(s);
     if (err) {  // the op ends here, with the walk's error
-      drop_pins(next, key);
+      tree::drop_pins(next, key);
       out.push_back({err, std::move(next)});
     } else {
-      add_pin(next, key, i, w.cur());
+      tree::add_pin(next, key, i, w.cur());
       out.push_back({kWalked, std::move(next)});
     }
     return;
@@ -110,7 +86,7 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
     case OpKind::kSymlink: step_symlink(c); break;
     default: break;
   }
-  for (Transition& t : out) drop_pins(t.next, key);
+  for (Transition& t : out) tree::drop_pins(t.next, key);
 }
 
 }  // namespace nfz::model

@@ -47,7 +47,7 @@ void CanonicalNumbering::apply(model::State& s) {
     }
   }
   for (uint64_t p : s.pins) {  // what walks of ops in progress hold
-    visit(static_cast<Ino>(p));
+    visit(model::pin_ino(p));
     drain(s);
   }
   // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
@@ -71,7 +71,7 @@ void CanonicalNumbering::apply(model::State& s) {
     for (model::FileRef& r : *refs)
       if (!r.empty() && r.ino < n) r.ino = label_[r.ino];
   for (uint64_t& p : s.pins)  // the keys keep their order
-    if (static_cast<Ino>(p) < n) p = (p & ~uint64_t{0xffff}) | label_[static_cast<Ino>(p)];
+    if (model::pin_ino(p) < n) p = (p & ~uint64_t{0xffff}) | label_[model::pin_ino(p)];
   s.nodes.swap(nodes_);
   s.dirents.swap(dirents_);
 }

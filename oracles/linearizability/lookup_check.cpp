@@ -27,7 +27,8 @@ using model::Profile;
 // which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
 // `chain_ops` have one outcome, `chain_results`' entry, with the state unchanged but for a
 // cancelled plain close, whose fd the executor takes out of its register when it prepares
-// the chain (exec/uring_backend.cpp; model/lookup/sequential_check.cpp does the same).
+// the chain and gives back when it is cancelled (exec/uring_backend.cpp, since 751fc32;
+// cancelled_close()).
 // Telling the copies apart by address keeps the step free of lookups. Every state it gives
 // is numbered canonically (canonical_state.hpp), so that the search's memo merges states
 // that differ only in inode numbers.
@@ -48,8 +49,6 @@ class RunModel {
     }
     out.clear();
     out.push_back({chain_results_[chained], s});
-    if (chain_results_[chained] == -ECANCELED && op.kind == OpKind::kClose && !op.issue.fixed && op.fd >= 0)
-      out.back().next.regs[op.fd] = {};
   }
 
   // As step(), and a successful outcome equal to the observed one must reach the object
@@ -59,7 +58,12 @@ class RunModel {
                std::vector<model::Transition>& out) const {
     const CheckOp& c = input.ops[index];
     const Op& op = *c.op;
-    if (chain_index(op) != kNotChained || &op == &check_.ring_exit) return step(s, op, out);
+    if (const size_t chained = chain_index(op); chained != kNotChained) {
+      if (chain_results_[chained] == -ECANCELED && op.kind == OpKind::kClose && !op.issue.fixed && op.fd >= 0)
+        return cancelled_close(s, op, index, out);
+      return step(s, op, out);
+    }
+    if (&op == &check_.ring_exit) return step(s, op, out);
     model_.step_in_steps(s, op, index, out);
     const model::Seen& seen = check_.seen[index];
     for (model::Transition& t : out) {
@@ -88,6 +92,34 @@ class RunModel {
       return kNotChained;
     return static_cast<size_t>(&op - chain_ops_.data());
   }
+
+  // A plain close cancelled with its chain, in two steps: the executor takes the fd out of
+  // its register when it prepares the chain, and at the cancellation gives it back, into
+  // the register if that is still empty, else closes it (FdTable::restore()). In between
+  // the taken file is held in a pin tagged kTaken + its access mode.
+  void cancelled_close(const model::State& s, const Op& op, uint32_t key, std::vector<model::Transition>& out) const {
+    out.clear();
+    for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access) {
+      const model::Ino held = model::tree::pinned(s, key, kTaken + access);
+      if (held == model::kNoIno) continue;
+      out.push_back({-ECANCELED, s});
+      model::State& next = out.back().next;
+      if (next.regs[op.fd].empty()) next.regs[op.fd] = {held, static_cast<model::Access>(access)};
+      model::tree::drop_pins(next, key);
+      canonical_.apply(next);
+      return;
+    }
+    out.push_back({-ECANCELED, s});  // nothing taken, or given back before anything looked
+    const model::FileRef r = s.regs[op.fd];
+    if (r.empty()) return;
+    out.push_back({model::kWalked, s});
+    model::State& next = out.back().next;
+    next.regs[op.fd] = {};
+    model::tree::add_pin(next, key, kTaken + static_cast<int>(r.access), r.ino);
+    canonical_.apply(next);
+  }
+
+  static constexpr int kTaken = 2;  // pin tags 3..6: a cancelled close's taken file
 
   // Setup's ring is gone: io_ring_exit_work() puts the files of its fixed slots.
   void exit_ring(const model::State& s, std::vector<model::Transition>& out) const {
@@ -331,11 +363,11 @@ std::string explain_steps(const LookupCheck& check) {
       text += describe_outcome(c) + "\n";
     } else {
       for (uint64_t pin : after.pins) {
-        if ((pin >> 17) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
-        const int walk = static_cast<int>(pin >> 16 & 1);
+        if (model::pin_op(pin) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
+        const int walk = model::pin_tag(pin);
         const bool object = c.op->kind == OpKind::kLink && walk == 0;
         text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
-                (object ? "found " : "its parent is ") + model::node_name(after, static_cast<model::Ino>(pin)) + "\n";
+                (object ? "found " : "its parent is ") + model::node_name(after, model::pin_ino(pin)) + "\n";
       }
     }
     before = after.pins;
@@ -385,15 +417,6 @@ LinearizableResult check_linearizable_run(const Program& program, const History&
   // namespace: no outcome set of the model explains that.
   if (injects_errors(program)) {
     r.skipped = "the program injects FUSE errors, which the model does not predict";
-    return r;
-  }
-  // On the FUSE observer every lookup is a round trip, and the steps of one op that the
-  // model takes as one (link()'s lookup of its source, then filename_create() of the new
-  // name; the walk to a parent, then the locked last component) are far apart: a
-  // concurrent rmdir between them gives link() EPERM, which no atomic order explains
-  // (docs/ORACLES.md, "Atomicity"). `nameifuzz check` still judges such histories.
-  if (target.starts_with("fuse:")) {
-    r.skipped = "ops are not atomic on the FUSE observer (a walk and the op's last step are separate round trips)";
     return r;
   }
   const auto profile = lin::profile_for_target(target);

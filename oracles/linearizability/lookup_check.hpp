@@ -78,7 +78,7 @@ namespace nfz::oracles {
 
 // What the `linearizable` oracle reports for one run. checks: 1 when the history was
 // judged (linearizable, not linearizable, or unknown), 0 when it could not be (an unknown
-// target, a fuse:* target, FUSE error injection). An unknown is a check, never a violation:
+// target, FUSE error injection). An unknown is a check, never a violation:
 // counted in OracleResult::unknown.
 struct LinearizableResult : OracleResult {
   std::string unknown_reason;  // the last unknown's: which budget ran out
