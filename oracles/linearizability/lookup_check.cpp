@@ -64,11 +64,16 @@ class RunModel {
       return step(s, op, out);
     }
     if (&op == &check_.ring_exit) return step(s, op, out);
-    model_.step_in_steps(s, op, index, out);
     const model::Seen& seen = check_.seen[index];
+    if (op.kind == OpKind::kStatx)
+      if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
+        return statx_attributes(s, input, index, held, out);
+    model_.step_in_steps(s, op, index, out);
+    model::Ino walked = model::kNoIno;
     for (model::Transition& t : out) {
       if (!c.hung && t.result == c.result && c.result >= 0) {
         const model::IdentityCheck id = model::bind_identity(t.next, t.reached, seen, check_.nlink_rule);
+        if (id.error == model::IdentityError::kNlink && op.kind == OpKind::kStatx) walked = t.reached;
         if (id.error != model::IdentityError::kNone) {
           if (explain_) *explain_ = describe_refusal(input, t, seen, id);
           t.result = kRefused;
@@ -76,6 +81,30 @@ class RunModel {
       }
       canonical_.apply(t.next);
     }
+    // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
+    // an unlink or rmdir between them leaves the object's link count lower than any
+    // state in which the name still resolves. Only worth a step of its own when the
+    // count is all that was refused (the object and its type are the same at any time).
+    if (walked != model::kNoIno) {
+      out.push_back({model::kWalked, s});
+      model::tree::add_pin(out.back().next, index, 0, walked);
+      canonical_.apply(out.back().next);
+    }
+  }
+
+  // The last step of a statx whose walk holds `held`: the attributes as they are now.
+  void statx_attributes(const model::State& s, const CheckInput& input, uint32_t index, model::Ino held,
+                        std::vector<model::Transition>& out) const {
+    out.clear();
+    out.push_back({0, s, held});
+    model::Transition& t = out.back();
+    const model::IdentityCheck id = model::bind_identity(t.next, held, check_.seen[index], check_.nlink_rule);
+    if (id.error != model::IdentityError::kNone) {
+      if (explain_) *explain_ = describe_refusal(input, t, check_.seen[index], id);
+      t.result = kRefused;
+    }
+    model::tree::drop_pins(t.next, index);
+    canonical_.apply(t.next);
   }
 
   // step_op() writes why it refused an outcome into `*why` (null: not asked).
@@ -365,7 +394,7 @@ std::string explain_steps(const LookupCheck& check) {
       for (uint64_t pin : after.pins) {
         if (model::pin_op(pin) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
         const int walk = model::pin_tag(pin);
-        const bool object = c.op->kind == OpKind::kLink && walk == 0;
+        const bool object = (c.op->kind == OpKind::kLink && walk == 0) || c.op->kind == OpKind::kStatx;
         text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
                 (object ? "found " : "its parent is ") + model::node_name(after, model::pin_ino(pin)) + "\n";
       }

@@ -170,6 +170,32 @@ TEST(Identity, BindingsSurviveCanonicalNumbering) {
   EXPECT_EQ(bad.result.verdict, Verdict::kIllegal) << lookup_report(bad);
 }
 
+// statx walks, then reads the attributes with no lock between (vfs_statx()): an rmdir
+// between them leaves nlink 0 on a directory the walk found (seen on ext4 in a stress
+// run). Not when the statx returned before the rmdir began.
+TEST(Identity, StatxReadsTheLinkCountAfterItsWalk) {
+  for (bool overlaps : {true, false}) {
+    History h;
+    h.target = "ext4";
+    h.ops.resize(3);
+    h.ops[0].push_back(parse("mkdir(\"c\", 0755)"));
+    h.ops[1].push_back(parse("rmdir(\"c\")"));
+    h.ops[2].push_back(parse("statx(\"c\", 0)"));
+    Event setup, rmdir, statx;
+    setup.thread = kSetupThread;
+    setup.call_ns = 1, setup.return_ns = 2;
+    rmdir.thread = 0;
+    rmdir.call_ns = overlaps ? 10 : 40, rmdir.return_ns = 50;
+    statx.thread = 1;
+    statx.call_ns = 20, statx.return_ns = 30;
+    statx.ino = 12, statx.type = kDir, statx.nlink = 0;
+    h.events = {setup, rmdir, statx};
+    LookupCheck check;
+    ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
+    EXPECT_EQ(check.result.verdict, overlaps ? Verdict::kOk : Verdict::kIllegal) << lookup_report(check);
+  }
+}
+
 // A ring per thread has a fixed-file table per thread: T1's slot 0 is not T0's.
 History fixed_history(bool shared_ring, const char* close_outcome) {
   History h;
