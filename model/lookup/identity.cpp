@@ -58,9 +58,6 @@ std::string file_type_name(uint32_t type_bits) {
   return "file of type " + std::to_string(type_bits);
 }
 
-namespace {
-
-// The link count the kernel reports for `ino` (NlinkRule says which to compare).
 int32_t expected_nlink(const State& s, Ino ino) {
   const Node& n = s.nodes[ino];
   if (n.type != NodeType::kDir || n.nlink == 0) return n.nlink;
@@ -69,8 +66,6 @@ int32_t expected_nlink(const State& s, Ino ino) {
   for (; it != s.dirents.end() && tree::dirent_dir(*it) == ino; ++it) subdirs += tree::is_dir(s, tree::dirent_ino(*it));
   return 2 + subdirs;
 }
-
-}  // namespace
 
 IdentityCheck bind_identity(State& s, Ino reached, const Seen& seen, NlinkRule rule) {
   IdentityCheck c;

@@ -88,6 +88,10 @@ template <typename OpName>
 std::string describe_identity_error(const State& s, Ino reached, const Seen& seen, const IdentityCheck& c,
                                     const KernelIds& ids, OpName op_name);
 
+// The link count the kernel reports for node `ino`: its names, or for a directory 2 +
+// its subdirectories while linked (0 once removed).
+int32_t expected_nlink(const State& s, Ino ino);
+
 // S_IFMT bits of a node type; 0 for kFree.
 uint32_t file_type_bits(NodeType type);
 std::string file_type_name(uint32_t type_bits);

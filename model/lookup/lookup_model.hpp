@@ -144,6 +144,9 @@ class LookupModel {
   // that cannot meet a concurrent change (no component before the last: the parent is
   // the start) is no step of its own; an op with no such walk is step() itself.
   void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const;
+  // What walk `walk` of `op` (step_in_steps()'s numbering; a statx's lookup is walk 0)
+  // reaches in `s`, or kNoIno if it fails there.
+  Ino walk_now(const State& s, const Op& op, int walk) const;
 
   Profile profile() const { return profile_; }
   Mode mode() const { return mode_; }

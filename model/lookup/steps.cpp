@@ -54,6 +54,21 @@ bool walk_has_gap(const WalkSpec& w) { return w.object || names_before_last(w.pa
 
 Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : tree::pinned(s, key, walk); }
 
+Ino LookupModel::walk_now(const State& s, const Op& op, int walk) const {
+  WalkSpec walks[2];
+  uint32_t flags = 0;
+  if (op.kind == OpKind::kStatx) {  // vfs_statx(): filename_lookup()
+    walks[0] = {op.path, true};
+    flags = (op.flags & AT_SYMLINK_NOFOLLOW) ? 0 : kLookupFollow;
+  } else if (walk >= walks_of(op, walks)) {
+    return kNoIno;
+  }
+  const WalkSpec& w = walks[walk];
+  Walker walker(s, profile_, flags);
+  const int err = w.object ? walker.lookup(w.path, Start{}) : walker.parent(w.path, Start{});
+  return err ? kNoIno : walker.cur();
+}
+
 void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
   WalkSpec walks[2];
   const int n = walks_of(op, walks);
