@@ -79,8 +79,11 @@ class RunModel {
           t.result = kRefused;
         }
       }
+      // Only outcomes the search may keep are worth numbering; the search's states are
+      // numbered already, so one the op left as it was needs nothing.
+      if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
       if (t.result != model::kWalked && !t.next.pins.empty()) forget_repeatable_walks(t.next, input, index);
-      canonical_.apply(t.next);
+      if (!(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
     // an unlink or rmdir between them leaves the object's link count lower than any
