@@ -91,7 +91,7 @@ int run(const po::variables_map& vm) {
 std::string profile_help() {
   std::string s = "model profile (";
   for (const auto& p : lookup_profiles()) s += p + ", ";
-  return s + "default: the history's target; fuse:* as ext4, dir:PATH as the filesystem at PATH)";
+  return s + "default: the history's target; fuse:* as fuse, dir:PATH as the filesystem at PATH)";
 }
 
 }  // namespace

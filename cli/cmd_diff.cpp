@@ -31,6 +31,7 @@ std::optional<model::Profile> profile_of(const TargetSpec& t) {
     case TargetKind::kXfs: return model::Profile::kXfs;
     case TargetKind::kBtrfs: return model::Profile::kBtrfs;
     case TargetKind::kOverlay: return model::Profile::kOverlay;
+    case TargetKind::kFuse: return model::Profile::kFuse;
     default: return std::nullopt;
   }
 }

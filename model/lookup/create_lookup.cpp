@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "model/lookup/profile.hpp"
 #include "model/lookup/tree.hpp"
 
 namespace nfz::model {
@@ -22,12 +23,13 @@ ParentWalk walk_parent(const StepContext& c, std::string_view path, int walk) {
   return p;
 }
 
-Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err) {
+Ino lookup_excl(const State& s, Profile profile, Ino dir, std::string_view name, int& err) {
   err = 0;
-  if (name.size() <= kNameMax)  // lookup_dcache(): only a name that can exist is found
+  const size_t max = name_max(profile);
+  if (name.size() <= max)  // lookup_dcache(): only a name that can exist is found
     if (Ino child = tree::lookup(s, dir, intern(name)); child != kNoIno) return child;
   if (tree::is_dead_dir(s, dir)) err = -ENOENT;  // "Don't create child dentry for a dead directory"
-  else if (name.size() > kNameMax) err = -ENAMETOOLONG;  // ->lookup()
+  else if (name.size() > max) err = -ENAMETOOLONG;  // ->lookup()
   return kNoIno;
 }
 
@@ -36,7 +38,7 @@ int filename_create(const StepContext& c, std::string_view path, bool want_dir, 
   if (p.err) return p.err;
   if (p.type != LastType::kNorm) return -EEXIST;  // "foo/.", "foo/..", "/"
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return err;
   if (child != kNoIno) return -EEXIST;  // LOOKUP_EXCL
   // A trailing slash suppresses LOOKUP_CREATE unless a directory was asked for.

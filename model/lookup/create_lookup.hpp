@@ -24,7 +24,7 @@ ParentWalk walk_parent(const StepContext& c, std::string_view path, int walk = 0
 
 // lookup_one_qstr_excl(): the child, or kNoIno with `err` (-ENOENT in a removed directory,
 // -ENAMETOOLONG from ->lookup()); a missing name is kNoIno with err 0.
-Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err);
+Ino lookup_excl(const State& s, Profile profile, Ino dir, std::string_view name, int& err);
 
 // filename_create(): -EEXIST for ".", ".." and "/" or an existing name; a trailing slash
 // only when `want_dir` (mkdir), else -ENOENT for a missing name. On success `p` names

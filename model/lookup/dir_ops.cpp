@@ -69,7 +69,7 @@ void step_unlink(const StepContext& c) {
   if (p.err) return c.unchanged(p.err);
   if (p.type != LastType::kNorm) return c.unchanged(-EISDIR);
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return c.unchanged(err);
   if (child == kNoIno) return c.unchanged(-ENOENT);
   // "Why not before? Because we want correct error value": a trailing slash.
@@ -91,7 +91,7 @@ void step_rmdir(const StepContext& c) {
     case LastType::kNorm: break;
   }
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return c.unchanged(err);
   if (child == kNoIno) return c.unchanged(-ENOENT);
   if (!tree::is_dir(c.s, child)) return c.unchanged(-ENOTDIR);  // may_delete()

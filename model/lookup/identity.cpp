@@ -28,7 +28,7 @@ std::string KernelIds::name(KernelId id) const {
 }
 
 NlinkRule nlink_rule(Profile profile, bool fuse) {
-  if (fuse) return {false, false};
+  if (fuse || profile == Profile::kFuse) return {false, false};
   if (profile == Profile::kBtrfs || profile == Profile::kOverlay) return {true, false};
   return {};
 }

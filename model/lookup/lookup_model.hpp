@@ -22,10 +22,10 @@
 namespace nfz::model {
 
 // Filesystems whose documented differences the model knows (docs/MODEL.md).
-enum class Profile : uint8_t { kTmpfs, kExt4, kXfs, kBtrfs, kOverlay };
-inline constexpr int kProfileCount = 5;
+enum class Profile : uint8_t { kTmpfs, kExt4, kXfs, kBtrfs, kOverlay, kFuse };
+inline constexpr int kProfileCount = 6;
 
-// "tmpfs", "ext4", "xfs", "btrfs", "overlay"; nullopt for any other name.
+// "tmpfs", "ext4", "xfs", "btrfs", "overlay", "fuse"; nullopt for any other name.
 std::optional<Profile> profile_by_name(std::string_view name);
 std::string_view profile_name(Profile profile);
 

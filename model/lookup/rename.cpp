@@ -39,10 +39,10 @@ void step_rename(const StepContext& c) {
   const Ino trap = rename_trap(c.s, to.dir, from.dir);
 
   int err = 0;
-  const Ino old = lookup_excl(c.s, from.dir, from.last, err);
+  const Ino old = lookup_excl(c.s, c.profile(), from.dir, from.last, err);
   if (err) return c.unchanged(err);
   if (old == kNoIno) return c.unchanged(-ENOENT);  // "source must exist"
-  const Ino target = lookup_excl(c.s, to.dir, to.last, err);
+  const Ino target = lookup_excl(c.s, c.profile(), to.dir, to.last, err);
   if (err) return c.unchanged(err);
   if (noreplace && target != kNoIno) return c.unchanged(-EEXIST);
   const bool old_is_dir = tree::is_dir(c.s, old);

@@ -11,7 +11,7 @@
 namespace nfz::model {
 namespace {
 
-constexpr std::array<std::string_view, kProfileCount> kProfileNames = {"tmpfs", "ext4", "xfs", "btrfs", "overlay"};
+constexpr std::array<std::string_view, kProfileCount> kProfileNames = {"tmpfs", "ext4", "xfs", "btrfs", "overlay", "fuse"};
 
 inline uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);

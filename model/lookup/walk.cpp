@@ -99,17 +99,18 @@ int Walker::init(std::string_view path, const Start& start) {
 }
 
 Ino Walker::lookup_child(Ino dir, std::string_view name, int& err) {
-  // ->lookup() of tmpfs (simple_lookup), ext4, xfs and btrfs refuses names over NAME_MAX
-  // before anything else; such a name is never in the dcache, so an RCU walk misses.
-  if (name.size() > kNameMax) {
-    trace_.must_eagain = true;
-    err = -ENAMETOOLONG;
-    return kNoIno;
-  }
-  // A removed directory has no children left in the dcache (vfs_rmdir() shrinks it).
+  // A removed directory has no children left in the dcache (vfs_rmdir() shrinks it), and
+  // __lookup_slow() refuses it ("Don't go there if it's already dead") before ->lookup().
   if (tree::is_dead_dir(s_, dir)) {
     trace_.must_eagain = true;
     err = -ENOENT;
+    return kNoIno;
+  }
+  // ->lookup() of tmpfs (simple_lookup), ext4, xfs and btrfs refuses names over NAME_MAX;
+  // such a name is never in the dcache, so an RCU walk misses.
+  if (name.size() > name_max(profile_)) {
+    trace_.must_eagain = true;
+    err = -ENAMETOOLONG;
     return kNoIno;
   }
   Ino child = tree::lookup(s_, dir, intern(name));

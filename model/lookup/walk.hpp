@@ -25,7 +25,6 @@ enum LookupFlag : uint32_t {
 inline constexpr uint32_t kLookupScoped = kLookupBeneath | kLookupInRoot;  // LOOKUP_IS_SCOPED
 
 inline constexpr int kMaxSymlinks = 40;     // MAXSYMLINKS
-inline constexpr size_t kNameMax = 255;     // NAME_MAX: the filesystems' ->lookup() refuse longer
 
 // What an RCU walk under LOOKUP_CACHED would have met on the way.
 struct CachedTrace {

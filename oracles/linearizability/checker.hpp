@@ -15,6 +15,7 @@
 // their call, with any outcome, or never.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <concepts>
@@ -183,6 +184,9 @@ class Search {
         step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
+        // An op that may also take a step that is not its last is not linearized now: the
+        // state between its steps may be what explains another op.
+        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) continue;
         for (const auto& t : out) {
           if (t.result == c.result && t.next == work_[i].state) {
             stuttered |= uint64_t{1} << s;

@@ -354,13 +354,13 @@ std::vector<std::string> lookup_profiles() {
   return names;
 }
 
-// fuse:* is checked as ext4, the most permissive profile about the dcache: a positive
-// dentry may be evicted (no d_make_persistent()) and a negative one may stay cached,
-// which is what the observer's strict and churn personalities give. dir:PATH is whatever
-// holds PATH; ext4's freedoms again when that is none of the five.
+// fuse:* is checked with the fuse profile (the observer's answers; its dcache freedoms are
+// ext4's: a positive dentry may be evicted and a negative one may stay cached, which is
+// what the strict and churn personalities give). dir:PATH is whatever holds PATH; ext4's
+// freedoms when that is none of the five filesystems.
 std::optional<Profile> profile_for_target(std::string_view target) {
   if (auto p = model::profile_by_name(target)) return p;
-  if (target.starts_with("fuse:")) return Profile::kExt4;
+  if (target.starts_with("fuse:")) return Profile::kFuse;
   if (target.starts_with("dir:")) return profile_of_directory(std::string(target.substr(4))).value_or(Profile::kExt4);
   return std::nullopt;
 }
@@ -469,13 +469,6 @@ LinearizableResult check_linearizable_run(const Program& program, const History&
   // namespace: no outcome set of the model explains that.
   if (injects_errors(program)) {
     r.skipped = "the program injects FUSE errors, which the model does not predict";
-    return r;
-  }
-  // The FUSE observer is not ext4: the kernel lets it see names up to FUSE_NAME_MAX (1024,
-  // fuse_lookup()), so a 256-byte name is its ENOENT, not ENAMETOOLONG, and it takes its
-  // own rename flags and O_TMPFILE answers. Judged by `nameifuzz check` with a profile.
-  if (target.starts_with("fuse:")) {
-    r.skipped = "fuse:* has no model profile yet (names up to FUSE_NAME_MAX, the observer's own rename and O_TMPFILE answers)";
     return r;
   }
   const auto profile = lin::profile_for_target(target);

@@ -50,7 +50,7 @@ struct LookupCheck {
 std::vector<std::string> lookup_profiles();
 
 // The profile a history's target is checked with (docs/ORACLES.md, "Profiles"):
-// tmpfs, ext4, xfs, btrfs, overlay by name; fuse:<personality> as ext4; dir:PATH as the
+// tmpfs, ext4, xfs, btrfs, overlay by name; fuse:<personality> as fuse; dir:PATH as the
 // filesystem statfs() finds at PATH now, ext4 if none of the five. nullopt for any
 // other target.
 std::optional<model::Profile> profile_for_target(std::string_view target);
