@@ -4,6 +4,9 @@
 // flight (no quiescent point), linearizable and with one impossible outcome. Each history
 // is checked against the toy flat model of the tests (the search's own cost) and, where it
 // is built, the reference lookup model.
+// With the lookup model every history carries identities (an inode number per model node,
+// its type, a statx's nlink: history_gen.hpp), and the d<j>/n<i> rows give walks a
+// component before the last, so namespace ops are taken in steps.
 // Usage: bench_check_linearizability [SEED [toy|lookup]]
 #include <sys/resource.h>
 
@@ -94,6 +97,10 @@ void run_all(const M& model, const char* name, uint64_t seed) {
   lin::GenShape writes = big;
   writes.reads = false;
   run(model, "16 names, renames, writes only", writes, false);
+  lin::GenShape nested = big;
+  nested.dirs = 4;
+  run(model, "4 dirs x 16 names, renames of both, ~5 in flight", nested, false);
+  run(model, "4 dirs x 16 names, renames of both, one impossible outcome", nested, true);
 }
 
 int main(int argc, char** argv) {

@@ -1,6 +1,7 @@
 // nameifuzz check: the `linearizable` oracle on a recorded History (docs/ORACLES.md):
-// linearizable (exit 0), not linearizable (exit 1, with the smallest failing prefix and
-// the longest partial linearization), unknown (exit 0 and a warning on stderr: the search
+// linearizable (exit 0; with --explain, one order of steps that explains it), not
+// linearizable (exit 1, with the smallest failing prefix and the longest partial
+// linearization), unknown (exit 0 and a warning on stderr: the search
 // ran out of budget, which is not a pass). A malformed history is one `FILE:LINE: ...`
 // line on stderr and exit 2.
 #include <cstdint>
@@ -83,10 +84,13 @@ int run(const po::variables_map& vm) {
   LookupCheck check;
   size_t bad_event = 0;
   // Events follow the header line, one a line.
-  if (std::string why = check_with_lookup_model(history, use, budget_of(vm), check, &bad_event); !why.empty())
+  const bool explain = vm.count("explain") > 0;
+  if (std::string why = check_with_lookup_model(history, use, budget_of(vm), check, &bad_event, explain);
+      !why.empty())
     return input_error(file, bad_event + 2, why);
-  const std::string text = text_report(check.input, check.result, check.seconds);
+  const std::string text = lookup_report(check);
   std::cout << file << ": " << text;
+  if (explain) std::cout << explain_steps(check);
   if (check.cancelled > 0)
     std::cout << "  " << check.cancelled << " io_uring chain ops expected cancelled (-ECANCELED)\n";
   if (check.stale_reads > 0)
@@ -106,7 +110,7 @@ int run(const po::variables_map& vm) {
 std::string profile_help() {
   std::string s = "model profile (";
   for (const auto& p : lookup_profiles()) s += p + ", ";
-  return s + "default: the history's target; fuse:* as ext4, dir:PATH as the filesystem at PATH)";
+  return s + "default: the history's target; fuse:* as fuse, dir:PATH as the filesystem at PATH)";
 }
 
 }  // namespace
@@ -114,12 +118,13 @@ std::string profile_help() {
 Command check_command() {
   static const std::string help = profile_help();
   return {"check", "is a History (JSON lines) linearizable against the reference lookup model?",
-          "HISTORY.jsonl [--html OUT.html] [--profile P] [--budget-ms N]",
+          "HISTORY.jsonl [--explain] [--html OUT.html] [--profile P] [--budget-ms N]",
           [](po::options_description& desc, po::positional_options_description& pos) {
             const Budget defaults;
             desc.add_options()
                 ("history", po::value<std::string>()->required(), "the History, as `replay --json` writes it")
                 ("html", po::value<std::string>(), "also write a self-contained HTML timeline here")
+                ("explain", "a linearizable history: print one order of steps that explains it (walks included)")
                 ("profile", po::value<std::string>(), help.c_str())
                 ("budget-ms", po::value<uint64_t>()->default_value(static_cast<uint64_t>(defaults.max_seconds * 1000)),
                  "wall-clock budget of the search; over it the answer is unknown")

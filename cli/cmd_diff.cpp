@@ -33,6 +33,7 @@ std::optional<model::Profile> profile_of(const TargetSpec& t) {
     case TargetKind::kXfs: return model::Profile::kXfs;
     case TargetKind::kBtrfs: return model::Profile::kBtrfs;
     case TargetKind::kOverlay: return model::Profile::kOverlay;
+    case TargetKind::kFuse: return model::Profile::kFuse;
     default: return std::nullopt;
   }
 }
@@ -105,6 +106,10 @@ struct Differ {
       const Event& e = h.events[k];
       text += "  #" + std::to_string(e.index) + " " + print_op(h.op_of(e)) + "  = " +
               model::result_name(model::observed_result(e));
+      if (d && d->event == k && !d->identity.empty()) {
+        text += "   <-- another object: " + d->identity + "\n";
+        break;
+      }
       if (d && d->event == k) {
         text += "   <-- the model allows only:";
         for (int32_t r : d->allowed) text += " " + model::result_name(r);

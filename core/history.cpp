@@ -1,5 +1,7 @@
 #include "core/history.hpp"
 
+#include <sys/stat.h>
+
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +25,8 @@ json event_json(const History& h, const Event& e) {
   if (e.result < 0) j["errno"] = errno_name(-e.result);
   else j["ret"] = e.result;
   if (e.ino) j["dev"] = e.dev, j["ino"] = e.ino;
+  if (e.type) j["type"] = e.type;
+  if (e.nlink >= 0) j["nlink"] = e.nlink;
   j["issued"] = completion_name(e.how);
   j["nvcsw"] = e.nvcsw;
   return j;
@@ -76,6 +80,10 @@ void read_header(const json& j, History& h) {
   if (j.value("version", 0) != kVersion) throw BadLine{"unsupported version (this nameifuzz reads 1)"};
   auto t = j.find("target");
   h.target = t != j.end() && t->is_string() ? t->get<std::string>() : "";
+  if (auto shared = j.find("shared_ring"); shared != j.end()) {
+    if (!shared->is_boolean()) throw BadLine{"\"shared_ring\" must be true or false"};
+    h.shared_ring = shared->get<bool>();
+  }
   if (auto tids = j.find("tids"); tids != j.end()) {
     if (!tids->is_array()) throw BadLine{"\"tids\" must be an array of thread ids"};
     for (const auto& tid : *tids) {
@@ -109,6 +117,8 @@ Event read_event(const json& j, History& h, std::string_view file, size_t line_n
     e.dev = u64_field(j, "dev");
     e.ino = u64_field(j, "ino");
   }
+  if (j.contains("type")) e.type = static_cast<uint32_t>(int_field(j, "type", 0, S_IFMT));
+  if (j.contains("nlink")) e.nlink = static_cast<int32_t>(int_field(j, "nlink", 0, INT32_MAX));
   e.how = completion_by_name(j);
   e.nvcsw = static_cast<uint32_t>(int_field(j, "nvcsw", 0, UINT32_MAX));
   return e;
@@ -122,6 +132,7 @@ void write_history(std::ostream& out, const History& h) {
   json header = {{"format", kFormat}, {"version", kVersion}, {"target", h.target},
                  {"threads", h.ops.empty() ? 0 : h.ops.size() - 1}};
   if (!h.tids.empty()) header["tids"] = h.tids;
+  if (h.shared_ring) header["shared_ring"] = true;
   out << header.dump() << '\n';
   for (const Event& e : h.events) out << event_json(h, e).dump() << '\n';
 }

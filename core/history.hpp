@@ -30,6 +30,8 @@ struct Event {
   int64_t return_ns = -1;  // CLOCK_MONOTONIC after the completion; -1: never returned
   int32_t result = 0;      // >= 0 the syscall's return value, < 0 -errno
   uint64_t dev = 0, ino = 0;  // identity of the inode an open/statx reached (0 if none)
+  uint32_t type = 0;       // its S_IFMT bits (0: not recorded)
+  int32_t nlink = -1;      // statx: its link count (-1: not recorded; an open's fstat races)
   Completion how = Completion::kSyscall;
   uint32_t nvcsw = 0;      // submitter's voluntary context switches during the issue
 
@@ -42,6 +44,7 @@ struct History {
   std::vector<std::vector<Op>> ops;      // ops[thread + 1]: ops[0] is setup
   std::vector<Event> events;             // in the order they were recorded
   std::vector<int32_t> tids;             // tids[thread + 1]: the thread that issued its ops (empty: unknown)
+  bool shared_ring = false;              // the threads shared one io_uring (else a ring each; setup its own)
 
   const Op& op_of(const Event& e) const { return ops[e.thread + 1][e.index]; }
   int32_t tid_of(const Event& e) const {

@@ -272,6 +272,7 @@ ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const Concur
       watchdog);
   run.code = run.status.stalled ? kRunHung : run.status.exit_code;
   run.history = buffer.collect(program, sandbox.target().name);
+  run.history.shared_ring = options.ring == RingMode::kShared;
   if (then && options.then_buffer->started())
     run.then_history = options.then_buffer->collect(*options.then_program, sandbox.target().name);
   return run;

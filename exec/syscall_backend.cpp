@@ -50,7 +50,14 @@ long issue(const Op& op, FdTable& fds, struct statx* stx) {
 
 void record_identity(int fd, Event& ev) {
   struct stat st;
-  if (fstat(fd, &st) == 0) ev.dev = st.st_dev, ev.ino = st.st_ino;
+  if (fstat(fd, &st) == 0) ev.dev = st.st_dev, ev.ino = st.st_ino, ev.type = st.st_mode & S_IFMT;
+}
+
+void record_identity(const struct statx& stx, Event& ev) {
+  ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+  ev.ino = stx.stx_ino;
+  ev.type = stx.stx_mode & S_IFMT;
+  ev.nlink = static_cast<int32_t>(stx.stx_nlink);
 }
 
 void run_syscall(const Op& op, FdTable& fds, Event& ev) {
@@ -63,8 +70,7 @@ void run_syscall(const Op& op, FdTable& fds, Event& ev) {
   ev.nvcsw = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
   ev.result = r < 0 ? -err : static_cast<int32_t>(r);
   if (r >= 0 && op.kind == OpKind::kStatx) {
-    ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-    ev.ino = stx.stx_ino;
+    record_identity(stx, ev);
   } else if (r >= 0 && op.kind == OpKind::kOpen) {
     record_identity(static_cast<int>(r), ev);
     if (op.fd == kNoSlot) close(static_cast<int>(r));

@@ -93,8 +93,7 @@ void apply_uring_result(const Op& op, int res, const struct statx& stx, int clos
   if (op.kind == OpKind::kClose && !op.issue.fixed && res == -ECANCELED) fds.restore(op.fd, closing);
   if (res < 0) return;
   if (op.kind == OpKind::kStatx) {
-    ev.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-    ev.ino = stx.stx_ino;
+    record_identity(stx, ev);
   } else if (op.kind == OpKind::kOpen) {
     if (op.issue.fixed) {
       fds.put_fixed(op.fd);

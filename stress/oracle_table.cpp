@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <array>
 #include <unistd.h>
 
 #include "oracles/fuse/fuse_oracles.hpp"
@@ -44,39 +43,10 @@ auto on_fuse_trace(Check check) {
 
 oracles::OracleResult nonblock_result(oracles::NonblockResult&& r) { return std::move(r); }
 
-bool uses_fixed_slots(const std::vector<Op>& ops) {
-  return std::any_of(ops.begin(), ops.end(), [](const Op& op) { return op.issue.fixed; });
-}
-
-// Whether the model's one fixed-file table stands for the run's: each ring has a table of
-// its own, setup runs on a ring that is gone when the threads start, and with a ring per
-// thread every thread has its own. Per-thread tables whose slot numbers no two threads
-// share are together the one table.
-bool one_fixed_table(const RunRecord& run) {
-  const Program& p = run.program;
-  if (uses_fixed_slots(p.setup)) return false;
-  if (run.shared_ring) return true;
-  std::array<int, kSlotCount> user;
-  user.fill(-1);
-  for (size_t t = 0; t < p.threads.size(); ++t)
-    for (const Op& op : p.threads[t]) {
-      if (!op.issue.fixed || op.fd == kNoSlot) continue;
-      int& u = user[static_cast<size_t>(op.fd)];
-      if (u >= 0 && u != static_cast<int>(t)) return false;
-      u = static_cast<int>(t);
-    }
-  return true;
-}
-
-// Runs it cannot judge come back with no check: fuse:* targets and FUSE faults (the
-// checker's own reasons), and runs whose fixed-file slots the model cannot follow.
+// Runs it cannot judge come back with no check: FUSE error injection (the checker's own
+// reason). The model keeps a fixed-file table per ring (History::shared_ring).
 oracles::OracleResult check_linearizable(const RunRecord& run) {
-  oracles::OracleResult r;
-  if (!one_fixed_table(run)) {
-    r.not_judged = 1;
-    return r;
-  }
-  r = oracles::check_linearizable_run(run.program, run.history, run.target);
+  oracles::OracleResult r = oracles::check_linearizable_run(run.program, run.history, run.target);
   if (r.checks == 0) r.not_judged = 1;
   return r;
 }
@@ -92,13 +62,8 @@ const std::vector<Oracle>& oracle_table() {
        }},
       {"issue.equivalent", "setup ops: io_uring outcome == plain syscall outcome on the same state", true,
        check_issue_equivalent, runs_anywhere},
-      {"linearizable", "history explained by the reference lookup model (opt-in: ops are not atomic)", false,
-       check_linearizable,
-       [](const Targets& targets) {
-         return std::all_of(targets.begin(), targets.end(), [](const TargetSpec& t) { return t.kind == TargetKind::kFuse; })
-                    ? std::string("fuse:* ops are not atomic at the model's grain (docs/ORACLES.md)")
-                    : std::string();
-       }},
+      {"linearizable", "history explained by the reference lookup model: steps, objects, a fixed-file table per ring", true,
+       check_linearizable, runs_anywhere},
       {"lookup.single", "strict FUSE: no two requests on one (parent, name) in flight at once", true,
        on_fuse_trace([](const RunRecord& run) { return oracles::check_lookup_single(*run.fuse); }),
        needs_fuse_target, {Needs::kFuseTrace}},

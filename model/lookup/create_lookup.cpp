@@ -2,13 +2,19 @@
 
 #include <cerrno>
 
+#include "model/lookup/profile.hpp"
 #include "model/lookup/tree.hpp"
 
 namespace nfz::model {
 
-ParentWalk walk_parent(const StepContext& c, std::string_view path) {
-  Walker w(c.s, c.profile(), 0);
+ParentWalk walk_parent(const StepContext& c, std::string_view path, int walk) {
   ParentWalk p;
+  if (Ino held = c.pinned(walk); held != kNoIno) {
+    p.dir = held;
+    last_component(path, p.type, p.last, p.trailing_slash);
+    return p;
+  }
+  Walker w(c.s, c.profile(), 0);
   p.err = w.parent(path, Start{});
   p.dir = w.cur();
   p.type = w.last_type();
@@ -17,21 +23,22 @@ ParentWalk walk_parent(const StepContext& c, std::string_view path) {
   return p;
 }
 
-Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err) {
+Ino lookup_excl(const State& s, Profile profile, Ino dir, std::string_view name, int& err) {
   err = 0;
-  if (name.size() <= kNameMax)  // lookup_dcache(): only a name that can exist is found
+  const size_t max = name_max(profile);
+  if (name.size() <= max)  // lookup_dcache(): only a name that can exist is found
     if (Ino child = tree::lookup(s, dir, intern(name)); child != kNoIno) return child;
   if (tree::is_dead_dir(s, dir)) err = -ENOENT;  // "Don't create child dentry for a dead directory"
-  else if (name.size() > kNameMax) err = -ENAMETOOLONG;  // ->lookup()
+  else if (name.size() > max) err = -ENAMETOOLONG;  // ->lookup()
   return kNoIno;
 }
 
-int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p) {
-  p = walk_parent(c, path);
+int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p, int walk) {
+  p = walk_parent(c, path, walk);
   if (p.err) return p.err;
   if (p.type != LastType::kNorm) return -EEXIST;  // "foo/.", "foo/..", "/"
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return err;
   if (child != kNoIno) return -EEXIST;  // LOOKUP_EXCL
   // A trailing slash suppresses LOOKUP_CREATE unless a directory was asked for.

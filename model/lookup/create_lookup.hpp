@@ -18,15 +18,17 @@ struct ParentWalk {
   std::string_view last;
   bool trailing_slash = false;
 };
-ParentWalk walk_parent(const StepContext& c, std::string_view path);
+// Walk `walk` of the op (step_in_steps()): a pinned walk is not walked again, its parent
+// is the one it held.
+ParentWalk walk_parent(const StepContext& c, std::string_view path, int walk = 0);
 
 // lookup_one_qstr_excl(): the child, or kNoIno with `err` (-ENOENT in a removed directory,
 // -ENAMETOOLONG from ->lookup()); a missing name is kNoIno with err 0.
-Ino lookup_excl(const State& s, Ino dir, std::string_view name, int& err);
+Ino lookup_excl(const State& s, Profile profile, Ino dir, std::string_view name, int& err);
 
 // filename_create(): -EEXIST for ".", ".." and "/" or an existing name; a trailing slash
 // only when `want_dir` (mkdir), else -ENOENT for a missing name. On success `p` names
 // the parent and the new name.
-int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p);
+int filename_create(const StepContext& c, std::string_view path, bool want_dir, ParentWalk& p, int walk = 0);
 
 }  // namespace nfz::model

@@ -48,12 +48,17 @@ void step_symlink(const StepContext& c) {
 
 void step_link(const StepContext& c) {
   // link(2) is linkat(..., 0): the old name is not followed if it is a symlink.
-  Walker w(c.s, c.profile(), 0);
-  if (int err = w.lookup(c.op.path, Start{}); err) return c.unchanged(err);
-  Ino old = w.cur();
+  Ino old = c.pinned(0);
+  if (old == kNoIno) {
+    Walker w(c.s, c.profile(), 0);
+    if (int err = w.lookup(c.op.path, Start{}); err) return c.unchanged(err);
+    old = w.cur();
+  }
   ParentWalk p;
-  if (int err = filename_create(c, c.op.path2, false, p); err) return c.unchanged(err);
+  if (int err = filename_create(c, c.op.path2, false, p, 1); err) return c.unchanged(err);
   if (tree::is_dir(c.s, old)) return c.unchanged(-EPERM);  // vfs_link(): no links to directories
+  // vfs_link(): a source unlinked since do_linkat() found it (its walk held it) is gone.
+  if (c.s.nodes[old].nlink == 0) return c.unchanged(-ENOENT);
   State next = c.copy();
   tree::add_entry(next, p.dir, intern(p.last), old);
   c.changed(0, std::move(next));
@@ -64,7 +69,7 @@ void step_unlink(const StepContext& c) {
   if (p.err) return c.unchanged(p.err);
   if (p.type != LastType::kNorm) return c.unchanged(-EISDIR);
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return c.unchanged(err);
   if (child == kNoIno) return c.unchanged(-ENOENT);
   // "Why not before? Because we want correct error value": a trailing slash.
@@ -86,7 +91,7 @@ void step_rmdir(const StepContext& c) {
     case LastType::kNorm: break;
   }
   int err = 0;
-  Ino child = lookup_excl(c.s, p.dir, p.last, err);
+  Ino child = lookup_excl(c.s, c.profile(), p.dir, p.last, err);
   if (err) return c.unchanged(err);
   if (child == kNoIno) return c.unchanged(-ENOENT);
   if (!tree::is_dir(c.s, child)) return c.unchanged(-ENOTDIR);  // may_delete()
@@ -101,7 +106,9 @@ void step_rmdir(const StepContext& c) {
 void step_statx(const StepContext& c) {
   // vfs_statx(): filename_lookup() with LOOKUP_FOLLOW unless AT_SYMLINK_NOFOLLOW.
   Walker w(c.s, c.profile(), (c.op.flags & AT_SYMLINK_NOFOLLOW) ? 0 : kLookupFollow);
-  c.unchanged(w.lookup(c.op.path, Start{}));
+  const int err = w.lookup(c.op.path, Start{});
+  if (!err) c.reached = w.cur();
+  c.unchanged(err);
 }
 
 }  // namespace nfz::model

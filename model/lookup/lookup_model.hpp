@@ -22,10 +22,10 @@
 namespace nfz::model {
 
 // Filesystems whose documented differences the model knows (docs/MODEL.md).
-enum class Profile : uint8_t { kTmpfs, kExt4, kXfs, kBtrfs, kOverlay };
-inline constexpr int kProfileCount = 5;
+enum class Profile : uint8_t { kTmpfs, kExt4, kXfs, kBtrfs, kOverlay, kFuse };
+inline constexpr int kProfileCount = 6;
 
-// "tmpfs", "ext4", "xfs", "btrfs", "overlay"; nullopt for any other name.
+// "tmpfs", "ext4", "xfs", "btrfs", "overlay", "fuse"; nullopt for any other name.
 std::optional<Profile> profile_by_name(std::string_view name);
 std::string_view profile_name(Profile profile);
 
@@ -57,7 +57,7 @@ struct Node {
   uint8_t reserved = 0;
   uint16_t nlink = 0;  // names that point here (a directory: 1 while linked, 0 once removed)
   Ino parent = 0;      // kDir: the directory holding it (root: itself; kept after rmdir)
-  uint16_t reserved2 = 0;
+  uint16_t kid = 0;    // the kernel inode bound to it by a checker (model/lookup/identity.hpp); 0: none
   uint32_t data = 0;   // kSymlink: interned target (model/lookup/names.hpp); kChr: major << 20 | minor
 
   bool operator==(const Node&) const = default;
@@ -78,6 +78,13 @@ struct FileRef {
 // The model's state: the namespace and the program's fd registers. A value: copy, compare
 // and hash it freely. Node numbers are reused lowest-first, so that states reached by
 // different orders of the same creations tend to be equal.
+// The slot of State::fixed a fixed-file open or close names. A run has a fixed-file table
+// per io_uring (setup's ring, each thread's or the one they share); the model keeps one
+// table, and a checker of a run with several rings numbers their slots apart by putting
+// the model slot + 1 in `arg` of its copy of the op (open and close do not use `arg`).
+// Otherwise the slot is the op's register number.
+inline int fixed_slot(const Op& op) { return op.arg ? static_cast<int>(op.arg) - 1 : op.fd; }
+
 class State {
  public:
   bool operator==(const State&) const = default;
@@ -89,11 +96,29 @@ class State {
   std::vector<uint64_t> dirents;
   std::array<FileRef, kSlotCount> regs{};   // f0..f15 as the program names them
   std::array<FileRef, kSlotCount> fixed{};  // io_uring fixed-file slots 0..15
+  // Walks that ended, of ops not finished (LookupModel::step_in_steps()): what each holds
+  // until its op's last step (the parent a path_parentat() left in nd->path, or link()'s
+  // source; a checker's own steps may hold files too), as make_pin(), sorted. A held node
+  // is not freed.
+  std::vector<uint64_t> pins;
 };
+
+// The result of a step that is not an op's last (step_in_steps()): the op goes on.
+inline constexpr int32_t kWalked = std::numeric_limits<int32_t>::min() + 2;
+// A pin: the op's key, a tag (0 and 1: its walks; a checker may use 2..15), the node.
+inline constexpr uint64_t make_pin(uint32_t key, int tag, Ino ino) {
+  return uint64_t{key} << 20 | static_cast<uint64_t>(tag) << 16 | ino;
+}
+inline constexpr uint32_t pin_op(uint64_t pin) { return static_cast<uint32_t>(pin >> 20); }
+inline constexpr int pin_tag(uint64_t pin) { return static_cast<int>(pin >> 16 & 15); }
+inline constexpr Ino pin_ino(uint64_t pin) { return static_cast<Ino>(pin); }
 
 struct Transition {
   int32_t result;  // 0 for any success (open's fd number is not modelled), -errno, or kBlocks
   State next;
+  // A successful open or statx: the node it reached, in `next` (kNoIno otherwise). The
+  // checkers hold it against the inode the kernel reported (model/lookup/identity.hpp).
+  Ino reached = kNoIno;
 };
 
 class LookupModel {
@@ -109,6 +134,20 @@ class LookupModel {
   // without running: that is the executor's and the checker's to apply, not the model's.
   void step(const State& s, const Op& op, std::vector<Transition>& out) const;
 
+  // The op as the kernel takes it, in steps (docs/ORACLES.md, "Steps"): each call takes
+  // the next step of the op keyed `key` (unique among the ops in flight). A path walk
+  // before the op's locks is a step of its own: filename_parentat() of each path of
+  // rename, unlink, rmdir, mkdir, mknod, symlink; link()'s lookup of its source, then
+  // filename_create()'s parent walk. A walk that ends gives kWalked and a state that
+  // holds what it reached (State::pins); a walk that fails ends the op. The last step
+  // runs under the parent's lock with the walks' results and lets the pins go. A walk
+  // that cannot meet a concurrent change (no component before the last: the parent is
+  // the start) is no step of its own; an op with no such walk is step() itself.
+  void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const;
+  // What walk `walk` of `op` (step_in_steps()'s numbering; a statx's lookup is walk 0)
+  // reaches in `s`, or kNoIno if it fails there.
+  Ino walk_now(const State& s, const Op& op, int walk) const;
+
   Profile profile() const { return profile_; }
   Mode mode() const { return mode_; }
 
@@ -119,5 +158,7 @@ class LookupModel {
 
 // A readable dump of a state ("/a dir", "/a/b -> ../c", "f0 = /a rw"), for reports and tests.
 std::string describe_state(const State& s);
+// "/a/b (dir)", "#3 (file, no name)": one name of node `ino`, for messages.
+std::string node_name(const State& s, Ino ino);
 
 }  // namespace nfz::model

@@ -210,14 +210,19 @@ void step_open(const StepContext& c) {
     } else {
       State made = c.copy();
       Ino ino = tree::alloc_node(made, NodeType::kReg, 0);  // nlink 0: no name
+      c.reached = ino;
       if (ino == kNoIno) c.unchanged(-ENOSPC);
       else c.changed(0, place_file(std::move(made), c.op, {ino, access_of(f.flags)}));
     }
     return add_walk_eagain(c, w.trace(), cached);
   }
   if (f.flags & O_PATH) {  // do_o_path(): path_lookupat(), no ->open()
-    if (int err = w.lookup(c.op.path, start_of(c.s, c.op)); err) c.unchanged(err);
-    else c.changed(0, place_file(c.copy(), c.op, {w.cur(), Access::kPath}));
+    if (int err = w.lookup(c.op.path, start_of(c.s, c.op)); err) {
+      c.unchanged(err);
+    } else {
+      c.reached = w.cur();
+      c.changed(0, place_file(c.copy(), c.op, {w.cur(), Access::kPath}));
+    }
     return add_walk_eagain(c, w.trace(), cached);
   }
   Reached r = walk_open(c, f, w);
@@ -225,6 +230,7 @@ void step_open(const StepContext& c) {
     c.unchanged(r.err);
   } else {
     w.trace().completed = true;  // do_open() starts with complete_walk()
+    c.reached = r.ino;
     do_open(c, f, w, r);
     if (r.created) recycle_state(std::move(r.made));
   }

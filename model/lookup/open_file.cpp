@@ -48,7 +48,7 @@ void open_fifo(const StepContext& c, const State& base, Ino ino, Access access, 
 void add_outcome(const StepContext& c, int32_t result, State next) {
   for (const Transition& t : c.out)
     if (t.result == result && t.next == next) return recycle_state(std::move(next));
-  c.out.push_back({result, std::move(next)});
+  c.out.push_back({result, std::move(next), c.reached_by(result)});
 }
 
 State place_file(State base, const Op& op, const FileRef& file) {
@@ -60,8 +60,8 @@ State place_file(State base, const Op& op, const FileRef& file) {
   if (op.issue.fixed) {
     // io_uring_prep_openat_direct(): the fixed slot takes the file (replacing and putting
     // what it held); the register now names the slot and holds no fd (put_fixed()).
-    FileRef old_slot = base.fixed[op.fd];
-    base.fixed[op.fd] = file;
+    FileRef old_slot = base.fixed[fixed_slot(op)];
+    base.fixed[fixed_slot(op)] = file;
     base.regs[op.fd] = FileRef{};
     if (!old_slot.empty()) tree::maybe_free(base, old_slot.ino);
   } else {

@@ -20,12 +20,18 @@ constexpr bool pins_dentries(Profile p) { return p == Profile::kTmpfs; }
 constexpr bool keeps_negative_dentries(Profile p) { return p != Profile::kTmpfs; }
 
 // ->tmpfile(): shmem_tmpfile, ext4_tmpfile, xfs_vn_tmpfile, btrfs_tmpfile, and
-// ovl_tmpfile (since 6.6).
-constexpr bool supports_tmpfile(Profile) { return true; }
+// ovl_tmpfile (since 6.6). fuse_tmpfile() sends FUSE_TMPFILE, which the observer does not
+// implement (ENOSYS): -EOPNOTSUPP, and fc->no_tmpfile from then on.
+constexpr bool supports_tmpfile(Profile p) { return p != Profile::kFuse; }
 
 // RENAME_WHITEOUT: shmem_rename2, ext4_rename2, xfs_vn_rename and btrfs_rename2 take it;
-// ovl_rename() refuses every flag but NOREPLACE and EXCHANGE (-EINVAL).
-constexpr bool supports_whiteout(Profile p) { return p != Profile::kOverlay; }
+// ovl_rename() refuses every flag but NOREPLACE and EXCHANGE (-EINVAL), and so does the
+// FUSE observer's RENAME2 (exec/fuse/observer_namespace.cpp).
+constexpr bool supports_whiteout(Profile p) { return p != Profile::kOverlay && p != Profile::kFuse; }
+
+// The longest name ->lookup() takes: NAME_MAX (255) for tmpfs (simple_lookup), ext4, xfs,
+// btrfs and overlay; a FUSE server sees names up to FUSE_NAME_MAX (1024, fuse_lookup()).
+constexpr size_t name_max(Profile p) { return p == Profile::kFuse ? 1024 : 255; }
 
 // Renaming over a non-empty directory: xfs_rename() says -EEXIST ("check that whether
 // it can be destroyed"); shmem_rename2() (simple_empty()), ext4_rename() (empty_dir()),

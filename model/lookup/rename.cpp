@@ -32,17 +32,17 @@ void step_rename(const StepContext& c) {
   if ((noreplace || whiteout) && exchange) return c.unchanged(-EINVAL);
   ParentWalk from = walk_parent(c, c.op.path);
   if (from.err) return c.unchanged(from.err);
-  ParentWalk to = walk_parent(c, c.op.path2);
+  ParentWalk to = walk_parent(c, c.op.path2, 1);
   if (to.err) return c.unchanged(to.err);
   if (from.type != LastType::kNorm) return c.unchanged(-EBUSY);
   if (to.type != LastType::kNorm) return c.unchanged(noreplace ? -EEXIST : -EBUSY);
   const Ino trap = rename_trap(c.s, to.dir, from.dir);
 
   int err = 0;
-  const Ino old = lookup_excl(c.s, from.dir, from.last, err);
+  const Ino old = lookup_excl(c.s, c.profile(), from.dir, from.last, err);
   if (err) return c.unchanged(err);
   if (old == kNoIno) return c.unchanged(-ENOENT);  // "source must exist"
-  const Ino target = lookup_excl(c.s, to.dir, to.last, err);
+  const Ino target = lookup_excl(c.s, c.profile(), to.dir, to.last, err);
   if (err) return c.unchanged(err);
   if (noreplace && target != kNoIno) return c.unchanged(-EEXIST);
   const bool old_is_dir = tree::is_dir(c.s, old);

@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "core/flags.hpp"
+#include "model/lookup/identity.hpp"
 
 namespace nfz::model {
 
@@ -35,7 +36,21 @@ bool uring_breaks_chain(const Op& op, int32_t result) {
   return (has_path(op.kind) && op.path.empty()) || (has_second_path(op.kind) && op.path2.empty());
 }
 
+namespace {
+
+Seen seen_of(const Event& e, KernelIds& ids, size_t k) {
+  return {ids.intern(e.dev, e.ino, k), e.type, e.nlink};
+}
+
+}  // namespace
+
 std::optional<Disagreement> check_sequential(const LookupModel& model, const History& h, size_t max_chain) {
+  KernelIds ids;
+  const NlinkRule rule = nlink_rule(model.profile(), h.target.starts_with("fuse:"));
+  auto event_name = [&](size_t k) {
+    const Event& e = h.events[k];
+    return "#" + std::to_string(e.index) + " " + print_op(h.op_of(e));
+  };
   std::vector<State> frontier{model.initial()}, next;
   std::vector<Transition> out;
   int32_t prev_thread = -2;
@@ -58,17 +73,26 @@ std::optional<Disagreement> check_sequential(const LookupModel& model, const His
     }
     next.clear();
     std::vector<int32_t> allowed;
+    const Seen seen = seen_of(e, ids, k);
+    std::string identity;
     for (const State& s : frontier) {
       model.step(s, op, out);
       for (Transition& t : out) {
         if (std::find(allowed.begin(), allowed.end(), t.result) == allowed.end()) allowed.push_back(t.result);
         if (t.result != observed) continue;
+        if (observed >= 0) {
+          const IdentityCheck c = bind_identity(t.next, t.reached, seen, rule);
+          if (c.error != IdentityError::kNone) {
+            if (identity.empty()) identity = describe_identity_error(t.next, t.reached, seen, c, ids, event_name);
+            continue;
+          }
+        }
         if (std::find(next.begin(), next.end(), t.next) == next.end()) next.push_back(std::move(t.next));
       }
     }
     if (next.empty()) {
       std::sort(allowed.begin(), allowed.end());
-      return Disagreement{k, observed, std::move(allowed), describe_state(frontier.front())};
+      return Disagreement{k, observed, std::move(allowed), describe_state(frontier.front()), std::move(identity)};
     }
     frontier.swap(next);
     prev_thread = e.thread;

@@ -19,6 +19,9 @@ struct Disagreement {
   int32_t observed = 0;          // normalized (observed_result())
   std::vector<int32_t> allowed;  // the results the model allowed there
   std::string state;             // the model state before the op (describe_state())
+  // The observed result was allowed, but the object the kernel reported is not the one
+  // the model reached (model/lookup/identity.hpp): why, naming both and their ops.
+  std::string identity;
 };
 
 // An event's result as the model speaks it: 0 for any success (an fd number is not
@@ -41,7 +44,8 @@ bool uring_breaks_chain(const Op& op, int32_t result);
 
 // Replays `h` (events in the order the ops ran) through `model`. An op linked after one
 // that broke its io_uring chain must get -ECANCELED (or hang with a hung one) and leaves
-// the state alone. Returns the first disagreement, if any.
+// the state alone. A successful open or statx must reach the object the kernel reported
+// (bind_identity(): dev/ino, type, a statx's nlink). Returns the first disagreement, if any.
 std::optional<Disagreement> check_sequential(const LookupModel& model, const History& h, size_t max_chain);
 
 }  // namespace nfz::model

@@ -11,7 +11,7 @@
 namespace nfz::model {
 namespace {
 
-constexpr std::array<std::string_view, kProfileCount> kProfileNames = {"tmpfs", "ext4", "xfs", "btrfs", "overlay"};
+constexpr std::array<std::string_view, kProfileCount> kProfileNames = {"tmpfs", "ext4", "xfs", "btrfs", "overlay", "fuse"};
 
 inline uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
@@ -37,10 +37,11 @@ std::string_view profile_name(Profile profile) { return kProfileNames[static_cas
 
 size_t State::hash() const {
   uint64_t h = nodes.size();
-  for (const Node& n : nodes) h = mix(h, node_bits(n));
+  for (const Node& n : nodes) h = mix(h, node_bits(n) ^ uint64_t{n.kid} * 0x9e3779b97f4a7c15ull);
   for (uint64_t d : dirents) h = mix(h, d);
   for (const FileRef& r : regs) h = mix(h, ref_bits(r));
   for (const FileRef& r : fixed) h = mix(h, ref_bits(r));
+  for (uint64_t p : pins) h = mix(h, p);
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
@@ -87,6 +88,14 @@ std::map<Ino, std::string> paths_of(const State& s) {
 
 }  // namespace
 
+std::string node_name(const State& s, Ino ino) {
+  if (ino >= s.nodes.size() || s.nodes[ino].type == NodeType::kFree) return "#" + std::to_string(ino) + " (free)";
+  std::map<Ino, std::string> paths = paths_of(s);
+  const std::string type(type_name(s.nodes[ino].type));
+  if (auto it = paths.find(ino); it != paths.end()) return it->second + " (" + type + ")";
+  return "#" + std::to_string(ino) + " (" + type + ", no name)";
+}
+
 std::string describe_state(const State& s) {
   std::map<Ino, std::string> paths = paths_of(s);
   auto name = [&](Ino ino) { return paths.count(ino) ? paths[ino] : "#" + std::to_string(ino); };
@@ -115,6 +124,8 @@ std::string describe_state(const State& s) {
     if (!s.fixed[i].empty())
       out += "fixed" + std::to_string(i) + " = " + name(s.fixed[i].ino) + " " + std::string(access_name(s.fixed[i].access)) + "\n";
   }
+  for (uint64_t p : s.pins)
+    out += "op " + std::to_string(pin_op(p)) + " step " + std::to_string(pin_tag(p)) + " holds " + name(pin_ino(p)) + "\n";
   return out;
 }
 

@@ -9,10 +9,11 @@ namespace nfz::model {
 void step_close(const StepContext& c) {
   const int8_t slot = c.op.fd;
   if (c.op.issue.fixed) {  // io_uring_prep_close_direct(): the fixed slot, not an fd
-    if (c.s.fixed[slot].empty()) return c.unchanged(-EBADF);
+    const int fixed = fixed_slot(c.op);
+    if (c.s.fixed[fixed].empty()) return c.unchanged(-EBADF);
     State next = c.copy();
-    FileRef old = next.fixed[slot];
-    next.fixed[slot] = {};
+    FileRef old = next.fixed[fixed];
+    next.fixed[fixed] = {};
     tree::release(next, old);
     return c.changed(0, std::move(next));
   }

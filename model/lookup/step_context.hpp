@@ -16,12 +16,23 @@ struct StepContext {
   const Op& op;
   std::vector<Transition>& out;
 
+  // step_in_steps(): the op's key, whose walks' results are in the state's pins.
+  uint32_t key = kNoKey;
+  static constexpr uint32_t kNoKey = ~uint32_t{0};
+  // The node walk `walk` of this op holds (State::pins), or kNoIno.
+  Ino pinned(int walk) const;
+
+  // The node a successful open or statx reaches: outcomes >= 0 added after it is set
+  // carry it (Transition::reached).
+  mutable Ino reached = kNoIno;
+
   Profile profile() const { return model.profile(); }
+  Ino reached_by(int32_t result) const { return result >= 0 ? reached : kNoIno; }
   bool concurrent() const { return model.mode() == Mode::kConcurrent; }
-  void unchanged(int32_t result) const { out.push_back({result, copy_state(s)}); }
+  void unchanged(int32_t result) const { out.push_back({result, copy_state(s), reached_by(result)}); }
   // A copy of the state before the op, to change into the next one.
   State copy() const { return copy_state(s); }
-  void changed(int32_t result, State next) const { out.push_back({result, std::move(next)}); }
+  void changed(int32_t result, State next) const { out.push_back({result, std::move(next), reached_by(result)}); }
   // Adds `result` with an unchanged state unless an identical outcome is there already.
   void also_unchanged(int32_t result) const {
     for (const Transition& t : out)

@@ -18,6 +18,8 @@ bool referenced(const State& s, Ino ino) {
     if (!r.empty() && r.ino == ino) return true;
   for (const FileRef& r : s.fixed)
     if (!r.empty() && r.ino == ino) return true;
+  for (uint64_t p : s.pins)
+    if (pin_ino(p) == ino) return true;
   if (is_dir(s, ino))
     for (size_t i = 0; i < s.nodes.size(); ++i)
       if (i != ino && s.nodes[i].type == NodeType::kDir && s.nodes[i].parent == ino) return true;
@@ -88,6 +90,28 @@ void maybe_free(State& s, Ino ino) {
 
 void release(State& s, const FileRef& ref) {
   if (!ref.empty()) maybe_free(s, ref.ino);
+}
+
+void add_pin(State& s, uint32_t key, int tag, Ino ino) {
+  const uint64_t pin = make_pin(key, tag, ino);
+  s.pins.insert(std::lower_bound(s.pins.begin(), s.pins.end(), pin), pin);
+}
+
+Ino pinned(const State& s, uint32_t key, int tag) {
+  const uint64_t lo = make_pin(key, tag, 0);
+  auto it = std::lower_bound(s.pins.begin(), s.pins.end(), lo);
+  return it != s.pins.end() && (*it >> 16) == (lo >> 16) ? pin_ino(*it) : kNoIno;
+}
+
+void drop_pins(State& s, uint32_t key) {
+  Ino held[16];
+  int n = 0;
+  auto mine = [&](uint64_t p) { return pin_op(p) == key; };
+  for (uint64_t p : s.pins)
+    if (mine(p) && n < 16) held[n++] = pin_ino(p);
+  if (n == 0) return;
+  s.pins.erase(std::remove_if(s.pins.begin(), s.pins.end(), mine), s.pins.end());
+  for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
 }
 
 bool is_ancestor(const State& s, Ino a, Ino d) {

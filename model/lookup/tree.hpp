@@ -36,6 +36,12 @@ void maybe_free(State& s, Ino ino);
 // Drops one reference (a register or slot that held `ref` was emptied or overwritten).
 void release(State& s, const FileRef& ref);
 
+// State::pins: holds `ino` for (key, tag); the node `key`/`tag` holds, or kNoIno; lets
+// every pin of `key` go (freeing what nothing else holds).
+void add_pin(State& s, uint32_t key, int tag, Ino ino);
+Ino pinned(const State& s, uint32_t key, int tag);
+void drop_pins(State& s, uint32_t key);
+
 // Whether `a` is `d` or one of its ancestors (following Node::parent).
 bool is_ancestor(const State& s, Ino a, Ino d);
 

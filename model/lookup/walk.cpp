@@ -31,7 +31,37 @@ LastType type_of(std::string_view name) {
   return LastType::kNorm;
 }
 
+// Calls f(component) for each component of `path` (leading slashes skipped), the last one
+// included, until f returns non-zero; returns that, or 0.
+template <typename F>
+int each_component(std::string_view path, F f) {
+  size_t start = path.find_first_not_of('/');
+  if (start == std::string_view::npos) return 0;  // "/" or "///": LAST_ROOT
+  for (Component c = split(path.substr(start));; c = split(c.rest)) {
+    if (int r = f(c); r) return r;
+    if (c.rest.empty()) return 0;
+  }
+}
+
 }  // namespace
+
+void last_component(std::string_view path, LastType& type, std::string_view& last, bool& trailing_slash) {
+  type = LastType::kRoot;
+  last = {};
+  trailing_slash = false;
+  each_component(path, [&](const Component& c) {
+    last = c.name;
+    type = type_of(c.name);
+    trailing_slash = c.trailing_slash;
+    return 0;
+  });
+}
+
+bool names_before_last(std::string_view path) {
+  return each_component(path, [](const Component& c) {
+    return !c.rest.empty() && type_of(c.name) == LastType::kNorm ? 1 : 0;
+  }) != 0;
+}
 
 int Walker::jump_root() {
   // nd_jump_root(): an absolute path or symlink leaves a RESOLVE_BENEATH walk at once,
@@ -69,17 +99,18 @@ int Walker::init(std::string_view path, const Start& start) {
 }
 
 Ino Walker::lookup_child(Ino dir, std::string_view name, int& err) {
-  // ->lookup() of tmpfs (simple_lookup), ext4, xfs and btrfs refuses names over NAME_MAX
-  // before anything else; such a name is never in the dcache, so an RCU walk misses.
-  if (name.size() > kNameMax) {
-    trace_.must_eagain = true;
-    err = -ENAMETOOLONG;
-    return kNoIno;
-  }
-  // A removed directory has no children left in the dcache (vfs_rmdir() shrinks it).
+  // A removed directory has no children left in the dcache (vfs_rmdir() shrinks it), and
+  // __lookup_slow() refuses it ("Don't go there if it's already dead") before ->lookup().
   if (tree::is_dead_dir(s_, dir)) {
     trace_.must_eagain = true;
     err = -ENOENT;
+    return kNoIno;
+  }
+  // ->lookup() of tmpfs (simple_lookup), ext4, xfs and btrfs refuses names over NAME_MAX;
+  // such a name is never in the dcache, so an RCU walk misses.
+  if (name.size() > name_max(profile_)) {
+    trace_.must_eagain = true;
+    err = -ENAMETOOLONG;
     return kNoIno;
   }
   Ino child = tree::lookup(s_, dir, intern(name));
@@ -177,18 +208,12 @@ int Walker::link_path_walk(std::string_view path) {
   last_type_ = LastType::kRoot;
   last_ = {};
   trailing_slash_ = false;
-  size_t start = path.find_first_not_of('/');
-  if (start == std::string_view::npos) return 0;  // "/" or "///": LAST_ROOT
-  path = path.substr(start);
-  for (;;) {
-    Component c = split(path);
+  return each_component(path, [this](const Component& c) {
     last_ = c.name;
     last_type_ = type_of(c.name);
     trailing_slash_ = c.trailing_slash;
-    if (c.rest.empty()) return 0;
-    if (int err = walk_component_more(); err) return err;
-    path = c.rest;
-  }
+    return c.rest.empty() ? 0 : walk_component_more();
+  });
 }
 
 int Walker::walk_last(std::string_view& body, bool& more) {

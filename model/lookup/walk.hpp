@@ -25,7 +25,6 @@ enum LookupFlag : uint32_t {
 inline constexpr uint32_t kLookupScoped = kLookupBeneath | kLookupInRoot;  // LOOKUP_IS_SCOPED
 
 inline constexpr int kMaxSymlinks = 40;     // MAXSYMLINKS
-inline constexpr size_t kNameMax = 255;     // NAME_MAX: the filesystems' ->lookup() refuse longer
 
 // What an RCU walk under LOOKUP_CACHED would have met on the way.
 struct CachedTrace {
@@ -51,6 +50,14 @@ struct Start {
   bool at_fdcwd = true;
   FileRef file;  // !at_fdcwd: the register's file (empty: no fd, EBADF)
 };
+
+// What link_path_walk() leaves in nd->last for `path` once it walked the rest: the last
+// component, its type and whether slashes follow it (a function of the string alone).
+void last_component(std::string_view path, LastType& type, std::string_view& last, bool& trailing_slash);
+// Whether link_path_walk() of `path` from the root looks a name up before the last
+// component: "." and ".." there stay at the root (handle_dots()), so with none of
+// those the parent is the root whatever else runs.
+bool names_before_last(std::string_view path);
 
 class Walker {
  public:

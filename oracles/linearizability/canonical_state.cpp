@@ -46,6 +46,10 @@ void CanonicalNumbering::apply(model::State& s) {
       drain(s);
     }
   }
+  for (uint64_t p : s.pins) {  // what walks of ops in progress hold
+    visit(model::pin_ino(p));
+    drain(s);
+  }
   // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
   for (size_t i = 0; i < n; ++i)
     if (s.nodes[i].type != NodeType::kFree) visit(static_cast<Ino>(i));
@@ -66,6 +70,8 @@ void CanonicalNumbering::apply(model::State& s) {
   for (auto* refs : {&s.regs, &s.fixed})
     for (model::FileRef& r : *refs)
       if (!r.empty() && r.ino < n) r.ino = label_[r.ino];
+  for (uint64_t& p : s.pins)  // the keys keep their order
+    if (model::pin_ino(p) < n) p = (p & ~uint64_t{0xffff}) | label_[model::pin_ino(p)];
   s.nodes.swap(nodes_);
   s.dirents.swap(dirents_);
 }

@@ -2,12 +2,13 @@
 // node lowest-free-first, so two orders of the same creations (a in 1 and b in 2, or the
 // reverse) reach states that differ only in numbers: the search would carry both, and
 // with 8 ops in flight on 16 names their count grows into the hundred thousands. No
-// outcome the checker compares depends on a number (results are 0 or -errno; fd numbers
-// and inode identities are not modelled), and the model's decisions are the same for
-// every numbering (it compares inodes for identity only: hard links, is_ancestor() of a
-// rename, the register that holds a FIFO end). So the search keeps one representative of
-// each class: the numbering by first visit from the root, entries in name order, then
-// from the fd registers and fixed slots in order, then through Node::parent (removed
+// outcome the checker compares depends on a model number (results are 0 or -errno; the
+// kernel's inode numbers are bound to nodes, Node::kid, which moves with its node), and the
+// model's decisions are the same for every numbering (it compares inodes for identity
+// only: hard links, is_ancestor() of a rename, the register that holds a FIFO end). So the
+// search keeps one representative of each class: the numbering by first visit from the
+// root, entries in name order, then from the fd registers and fixed slots in order, then
+// what the walks of ops in progress hold (State::pins), then through Node::parent (removed
 // directories an open one still names).
 #pragma once
 

@@ -34,6 +34,10 @@ std::string make_check_input(const History& history, CheckInput& out, size_t* ba
     c.result = e.result >= 0 ? 0 : e.result;
     c.call_ns = e.call_ns;
     c.return_ns = e.return_ns;
+    c.dev = e.dev;
+    c.ino = e.ino;
+    c.type = e.type;
+    c.nlink = e.nlink;
     if (e.thread == kSetupThread) setup.push_back(static_cast<uint32_t>(out.ops.size()));
     out.ops.push_back(c);
   }
@@ -64,11 +68,13 @@ std::string make_check_input(const History& history, CheckInput& out, size_t* ba
 }
 
 std::string op_label(const CheckOp& op) {
+  if (op.index == kRingExitIndex) return "setup ring";
   return (op.thread == kSetupThread ? std::string("setup") : "T" + std::to_string(op.thread)) + " #" +
          std::to_string(op.index);
 }
 
 std::string describe_outcome(const CheckOp& op) {
+  if (op.index == kRingExitIndex) return "exit: io_ring_exit_work() puts its fixed files, at some time after setup";
   std::string s = print_op(*op.op) + " = ";
   if (op.hung) return s + "(hung)";
   if (op.result < 0) return s + "-1 " + errno_name(-op.result);

@@ -19,6 +19,11 @@ struct CheckOp {
   int32_t result = 0;  // the model's vocabulary: 0 for any success (an fd number, 0), or -errno
   bool hung = false;   // never returned: may have taken effect (with any outcome) or not
   int64_t call_ns = 0, return_ns = -1;
+  // What the kernel said the op reached (Event): dev/ino (ino 0: nothing), S_IFMT bits, a
+  // statx's nlink (-1: not recorded). The lookup model holds them against its own objects.
+  uint64_t dev = 0, ino = 0;
+  uint32_t type = 0;
+  int32_t nlink = -1;
 };
 
 // A call or a return. The search consumes marks in order; real-time order is the order of
@@ -42,7 +47,11 @@ struct CheckInput {
 // `bad_event`, which event).
 std::string make_check_input(const History& history, CheckInput& out, size_t* bad_event = nullptr);
 
-// "T1 #3" or "setup #0".
+// CheckOp::index of the setup ring's exit: a step the checker adds when setup used fixed
+// files (lookup_check.cpp), not an op of the history.
+inline constexpr uint32_t kRingExitIndex = 0xffffffff;
+
+// "T1 #3" or "setup #0" ("setup ring" for the ring's exit).
 std::string op_label(const CheckOp& op);
 // "open("a", O_RDONLY) = -1 ENOENT", "... = ok", "... = (hung)".
 std::string describe_outcome(const CheckOp& op);

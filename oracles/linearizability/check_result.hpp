@@ -11,6 +11,10 @@ namespace nfz::oracles::lin {
 
 enum class Verdict : uint8_t { kOk, kIllegal, kUnknown };
 
+// In an order of steps (CheckResult::partial, witness): an op's step that is not its last
+// (a walk: the lookup model's step_in_steps()), as op | kStepBit.
+inline constexpr uint32_t kStepBit = 1u << 31;
+
 std::string_view verdict_name(Verdict v);  // "linearizable", "not linearizable", "unknown"
 
 // Limits of one check. Over any of them the answer is kUnknown.
@@ -42,8 +46,11 @@ struct CheckResult {
   size_t failing_mark = 0;
   // The longest partial linearization found in that prefix: op indexes, in linearization
   // order, every one with its observed outcome accepted by the model, consistent with real
-  // time.
+  // time. A step of an op before its last one is op | kStepBit.
   std::vector<uint32_t> partial;
+  // kOk, when asked for (check_linearizable()'s `witness`): one order of steps that
+  // explains the whole history, as `partial`.
+  std::vector<uint32_t> witness;
 
   CheckStats stats;
 };

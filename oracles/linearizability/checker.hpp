@@ -15,6 +15,7 @@
 // their call, with any outcome, or never.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <concepts>
@@ -72,7 +73,26 @@ bool is_pure_outcome(const M& model, const Op& op, int32_t result) {
   }
 }
 
+// A model that takes an op in several steps says so with `static constexpr int32_t
+// kIntermediate`: a transition with that result is a step of the op that is not its last
+// (the op stays in flight, not linearized, in the state it leads to).
+template <Model M>
+constexpr bool is_intermediate(int32_t result) {
+  if constexpr (requires { M::kIntermediate; }) return result == M::kIntermediate;
+  else return false;
+}
+
 namespace detail {
+
+// A model step for op `op` of the input: a model that judges more than the result (the
+// lookup model holds the object an op reached against the kernel's) takes the whole CheckOp
+// through `step_op(state, input, op, out)`; any other gets the Op.
+template <Model M>
+void step_op(const M& model, const ModelState<M>& s, const CheckInput& input, uint32_t op,
+             std::vector<ModelTransition<M>>& out) {
+  if constexpr (requires { model.step_op(s, input, op, out); }) model.step_op(s, input, op, out);
+  else model.step(s, *input.ops[op].op, out);
+}
 
 // One pass over the marks. With kTrackPaths every configuration remembers the order that
 // led to it (an append-only tree of nodes), so that a failure can show the longest partial
@@ -109,6 +129,7 @@ class Search {
       }
     }
     result_.verdict = Verdict::kOk;
+    if constexpr (kTrackPaths) result_.witness = path_of(frontier_[0].path);
     return std::move(result_);
   }
 
@@ -160,9 +181,12 @@ class Search {
         const CheckOp& c = input_.ops[op_of_slot_[s]];
         auto& out = transitions_[s];
         out.clear();
-        model_.step(work_[i].state, *c.op, out);
+        step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
+        // An op that may also take a step that is not its last is not linearized now: the
+        // state between its steps may be what explains another op.
+        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) continue;
         for (const auto& t : out) {
           if (t.result == c.result && t.next == work_[i].state) {
             stuttered |= uint64_t{1} << s;
@@ -181,6 +205,10 @@ class Search {
         const uint32_t candidate = op_of_slot_[s];
         const CheckOp& c = input_.ops[candidate];
         for (auto& t : transitions_[s]) {
+          if (is_intermediate<M>(t.result)) {  // a walk: the op goes on from the state it leads to
+            work_.insert({std::move(t.next), lin, extend(path, candidate | kStepBit), 0});
+            continue;
+          }
           if (!c.hung && t.result != c.result) continue;
           // A hung op need never take effect, so taking effect without a change is useless.
           if (c.hung && t.next == work_[i].state) continue;
@@ -265,10 +293,18 @@ class Search {
 }  // namespace detail
 
 // Checks `input` against `model`. A violation is searched a second time up to the failing
-// return with the linearization orders tracked, to give the longest partial linearization.
+// return with the linearization orders tracked, to give the longest partial linearization;
+// with `witness`, a linearizable history is searched a second time for one order that
+// explains it.
 template <Model M>
-CheckResult check_linearizable(const M& model, const CheckInput& input, const Budget& budget = {}) {
+CheckResult check_linearizable(const M& model, const CheckInput& input, const Budget& budget = {},
+                               bool witness = false) {
   CheckResult first = detail::Search<M, false>(model, input, budget).run(input.marks.size());
+  if (first.verdict == Verdict::kOk && witness) {
+    CheckResult traced = detail::Search<M, true>(model, input, budget).run(input.marks.size());
+    if (traced.verdict == Verdict::kOk) first.witness = std::move(traced.witness);
+    return first;
+  }
   if (first.verdict != Verdict::kIllegal) return first;
   CheckResult traced = detail::Search<M, true>(model, input, budget).run(first.failing_mark + 1);
   if (traced.verdict == Verdict::kIllegal) first.partial = std::move(traced.partial);

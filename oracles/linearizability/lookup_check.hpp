@@ -9,6 +9,7 @@
 
 #include "core/history.hpp"
 #include "core/program.hpp"
+#include "model/lookup/identity.hpp"
 #include "model/lookup/lookup_model.hpp"
 #include "oracles/linearizability/check_input.hpp"
 #include "oracles/linearizability/check_result.hpp"
@@ -28,22 +29,45 @@ struct LookupCheck {
   // what each one's step gives.
   std::vector<Op> chain_ops;
   std::vector<int32_t> chain_results;
+  // Fixed-file tables, one per ring (model::fixed_slot()): copies of the fixed-file ops
+  // with their model slot, the model slots of setup's ring, and the op that empties them
+  // when that ring exits (a hung CheckOp: at some time after setup, or never seen).
+  std::vector<Op> ring_ops;
+  std::vector<int> setup_slots;
+  Op ring_exit;
+  // Object identity (model/lookup/identity.hpp): the kernel inodes of the history, what
+  // each op reported (by input.ops index), and which link counts the target reports as
+  // the model counts them.
+  model::KernelIds kernel_ids;
+  std::vector<model::Seen> seen;
+  model::NlinkRule nlink_rule;
+  // kIllegal: why the failing op's object was refused, when it was (the longest partial
+  // linearization replayed, then the failing op: the kernel reported another object).
+  std::string identity;
 };
 
 // Profiles the lookup model knows ("tmpfs", ...).
 std::vector<std::string> lookup_profiles();
 
 // The profile a history's target is checked with (docs/ORACLES.md, "Profiles"):
-// tmpfs, ext4, xfs, btrfs, overlay by name; fuse:<personality> as ext4; dir:PATH as the
+// tmpfs, ext4, xfs, btrfs, overlay by name; fuse:<personality> as fuse; dir:PATH as the
 // filesystem statfs() finds at PATH now, ext4 if none of the five. nullopt for any
 // other target.
 std::optional<model::Profile> profile_for_target(std::string_view target);
 
 // Checks `history` against LookupModel(profile); an empty `profile` takes the history's
 // target (profile_for_target). Returns "" or why it cannot be checked (unknown profile
-// or target, an event naming no op); `bad_event` then says which event, if one.
+// or target, an event naming no op); `bad_event` then says which event, if one. With
+// `witness`, a linearizable history gets one order of steps that explains it.
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
-                                    LookupCheck& out, size_t* bad_event = nullptr);
+                                    LookupCheck& out, size_t* bad_event = nullptr, bool witness = false);
+
+// A linearizable check's witness (check_with_lookup_model(..., witness)) as text: each
+// step in order, a walk with what it reached.
+std::string explain_steps(const LookupCheck& check);
+
+// text_report() of the check, with why the failing op's object was refused, if it was.
+std::string lookup_report(const LookupCheck& check);
 
 // A not-linearizable verdict's title, "linearizable: <op> <outcome> unexplained on
 // <target>": the op and ok/errno at whose return the search failed.
@@ -58,7 +82,7 @@ namespace nfz::oracles {
 
 // What the `linearizable` oracle reports for one run. checks: 1 when the history was
 // judged (linearizable, not linearizable, or unknown), 0 when it could not be (an unknown
-// target, a fuse:* target, FUSE error injection). An unknown is a check, never a violation:
+// target, FUSE error injection). An unknown is a check, never a violation:
 // counted in OracleResult::unknown.
 struct LinearizableResult : OracleResult {
   std::string unknown_reason;  // the last unknown's: which budget ran out

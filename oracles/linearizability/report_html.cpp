@@ -78,7 +78,8 @@ std::string html_report(const History& history, const CheckInput& input, const C
   }
   const int last_column = column + 2;
   std::unordered_map<uint32_t, size_t> order;  // op -> position in the partial linearization
-  for (size_t i = 0; i < result.partial.size(); ++i) order[result.partial[i]] = i + 1;
+  for (size_t i = 0; i < result.partial.size(); ++i)
+    if (!(result.partial[i] & kStepBit)) order[result.partial[i]] = i + 1;
   const int64_t failing_call = illegal ? input.ops[result.failing_op].call_ns : 0;
 
   const int lanes = static_cast<int>(history.ops.size());  // setup + threads

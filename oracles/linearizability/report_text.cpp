@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "core/text.hpp"
 #include "oracles/linearizability/report.hpp"
 
 namespace nfz::oracles::lin {
@@ -54,10 +55,14 @@ std::string text_report(const CheckInput& input, const CheckResult& r, double se
   out += "longest partial linearization: " + std::to_string(n) + " ops";
   if (n > kReportTailOps) out += " (the last " + std::to_string(kReportTailOps) + " shown)";
   out += "\n";
-  for (size_t i = n > kReportTailOps ? n - kReportTailOps : 0; i < n; ++i)
-    out += "  " + std::to_string(i + 1) + ". " + op_label(input.ops[r.partial[i]]) + "  " +
-           describe_outcome(input.ops[r.partial[i]]) + "\n";
-  std::unordered_set<uint32_t> placed(r.partial.begin(), r.partial.end());
+  for (size_t i = n > kReportTailOps ? n - kReportTailOps : 0; i < n; ++i) {
+    const CheckOp& c = input.ops[r.partial[i] & ~kStepBit];
+    out += "  " + std::to_string(i + 1) + ". " + op_label(c) + "  " +
+           (r.partial[i] & kStepBit ? "(its walk) " + print_op(*c.op) : describe_outcome(c)) + "\n";
+  }
+  std::unordered_set<uint32_t> placed;
+  for (uint32_t p : r.partial)
+    if (!(p & kStepBit)) placed.insert(p);
   std::string left;
   for (uint32_t op : in_flight)
     if (!placed.count(op)) left += "  " + op_label(input.ops[op]) + "  " + describe_outcome(input.ops[op]) + "\n";

@@ -1,0 +1,107 @@
+// LookupModel::step_in_steps(): an op as the steps the kernel takes, for the checker.
+// The kernel walks a path before it takes any lock: path_parentat() looks each component
+// up on its own (lookup_fast() under RCU, or lookup_slow() with the parent's i_rwsem shared
+// for that one component), and only then do filename_create(), do_unlinkat(), do_rmdir()
+// and do_renameat2() (lock_rename()) lock the parent(s) for the last component. The RCU
+// walk's seqcount checks (the parent's d_seq in lookup_fast(), rename_lock for a scoped
+// "..") make one lookup consistent with its parent; they do not make the walk consistent
+// with the locked last step: a rename between the two is not retried. So the walk that
+// ended and the op's last step are two points in the order, with other ops between them.
+#include <algorithm>
+#include <cerrno>
+
+#include "model/lookup/state_pool.hpp"
+#include "model/lookup/step_context.hpp"
+#include "model/lookup/tree.hpp"
+#include "model/lookup/walk.hpp"
+
+namespace nfz::model {
+namespace {
+
+struct WalkSpec {
+  std::string_view path;
+  bool object = false;  // link()'s lookup of its source: filename_lookup(), not the parent
+};
+
+// The walks an op takes before its locks, in the kernel's order.
+int walks_of(const Op& op, WalkSpec (&w)[2]) {
+  switch (op.kind) {
+    case OpKind::kRename: w[0] = {op.path}, w[1] = {op.path2}; return 2;
+    case OpKind::kLink: w[0] = {op.path, true}, w[1] = {op.path2}; return 2;
+    case OpKind::kMkdir:
+    case OpKind::kMknod:
+    case OpKind::kUnlink:
+    case OpKind::kRmdir: w[0] = {op.path}; return 1;
+    case OpKind::kSymlink: w[0] = {op.path2}; return 1;
+    default: return 0;
+  }
+}
+
+// Errors the kernel gives before any walk: do_renameat2()'s flag check, getname() of a
+// symlink's empty target. Such an op is one step.
+bool fails_before_walking(const Op& op) {
+  if (op.kind == OpKind::kRename)
+    return (op.flags & kRenameExchange) && (op.flags & (kRenameNoreplace | kRenameWhiteout));
+  return op.kind == OpKind::kSymlink && op.path.empty();
+}
+
+// A walk's result may differ between its own time and the op's last step only when it
+// looks something up: link()'s source always (the name may go), a parent walk when a
+// name comes before the last component. These ops always walk from the root (AT_FDCWD).
+bool walk_has_gap(const WalkSpec& w) { return w.object || names_before_last(w.path); }
+
+}  // namespace
+
+Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : tree::pinned(s, key, walk); }
+
+Ino LookupModel::walk_now(const State& s, const Op& op, int walk) const {
+  WalkSpec walks[2];
+  uint32_t flags = 0;
+  if (op.kind == OpKind::kStatx) {  // vfs_statx(): filename_lookup()
+    walks[0] = {op.path, true};
+    flags = (op.flags & AT_SYMLINK_NOFOLLOW) ? 0 : kLookupFollow;
+  } else if (walk >= walks_of(op, walks)) {
+    return kNoIno;
+  }
+  const WalkSpec& w = walks[walk];
+  Walker walker(s, profile_, flags);
+  const int err = w.object ? walker.lookup(w.path, Start{}) : walker.parent(w.path, Start{});
+  return err ? kNoIno : walker.cur();
+}
+
+void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
+  WalkSpec walks[2];
+  const int n = walks_of(op, walks);
+  if (n == 0 || fails_before_walking(op)) return step(s, op, out);
+  for (int i = 0; i < n; ++i) {
+    if (!walk_has_gap(walks[i]) || tree::pinned(s, key, i) != kNoIno) continue;
+    recycle_outcomes(out);
+    Walker w(s, profile_, 0);
+    const int err = walks[i].object ? w.lookup(walks[i].path, Start{}) : w.parent(walks[i].path, Start{});
+    State next = copy_state(s);
+    if (err) {  // the op ends here, with the walk's error
+      tree::drop_pins(next, key);
+      out.push_back({err, std::move(next)});
+    } else {
+      tree::add_pin(next, key, i, w.cur());
+      out.push_back({kWalked, std::move(next)});
+    }
+    return;
+  }
+  recycle_outcomes(out);
+  StepContext c{*this, s, op, out};
+  c.key = key;
+  switch (op.kind) {
+    case OpKind::kRename: step_rename(c); break;
+    case OpKind::kLink: step_link(c); break;
+    case OpKind::kMkdir: step_mkdir(c); break;
+    case OpKind::kMknod: step_mknod(c); break;
+    case OpKind::kUnlink: step_unlink(c); break;
+    case OpKind::kRmdir: step_rmdir(c); break;
+    case OpKind::kSymlink: step_symlink(c); break;
+    default: break;
+  }
+  for (Transition& t : out) tree::drop_pins(t.next, key);
+}
+
+}  // namespace nfz::model

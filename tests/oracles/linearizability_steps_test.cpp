@@ -1,0 +1,147 @@
+// Ops in steps (LookupModel::step_in_steps(), docs/ORACLES.md "Steps"): a path walk ends
+// before the op takes the parent's lock, and other ops may run between. Histories only an
+// order of steps explains are linearizable; one whose walk must come after a change it
+// did not see is not. And the tmpfs run that showed it (rename_walks_tmpfs.jsonl: stress
+// seed 81, program 1182).
+#include <gtest/gtest.h>
+
+#include <variant>
+
+#include "oracles/linearizability/lookup_check.hpp"
+#include "tests/oracles/lin_history_builder.hpp"
+
+namespace nfz::oracles::lin {
+namespace {
+
+using testing::build_history;
+using testing::HistoryCase;
+
+struct StepCase {
+  HistoryCase history;
+  Verdict expected;
+};
+
+const StepCase kCases[] = {
+    // mkdir walks "a" to A, a rename moves A to "c" and "c/x" is made in it; mkdir's
+    // locked step then finds x in A: EEXIST. Atomic, it would be ok (before the rename)
+    // or ENOENT (after it: no "a").
+    {{"mkdir's walk before a rename of its parent, its last step after",
+      {"mkdir(\"a\", 0755)"},
+      {{0, "mkdir(\"a/x\", 0755)", 10, 100, "EEXIST"}, {1, "renameat2(\"a\", \"c\", 0)", 20, 30, "ok"},
+       {1, "mknod(\"c/x\", S_IFREG|0644)", 40, 50, "ok"}}},
+     Verdict::kOk},
+    {{"mkdir called after the rename cannot have walked before it",
+      {"mkdir(\"a\", 0755)"},
+      {{0, "mkdir(\"a/x\", 0755)", 35, 100, "EEXIST"}, {1, "renameat2(\"a\", \"c\", 0)", 20, 30, "ok"},
+       {1, "mknod(\"c/x\", S_IFREG|0644)", 40, 50, "ok"}}},
+     Verdict::kIllegal},
+    // rename's two walks on either side of another rename: the source's parent resolved
+    // through "l" before it moved, the target's after. Both parents are "/".
+    {{"rename's walks on either side of a move of the symlink they pass",
+      {"mkdir(\"p\", 0755)", "symlink(\"..\", \"p/l\")", "mknod(\"f\", S_IFREG|0644)"},
+      {{0, "renameat2(\"p/l/f\", \"q/l/g\", 0)", 10, 100, "ok"}, {1, "mkdir(\"q\", 0755)", 15, 18, "ok"},
+       {1, "renameat2(\"p/l\", \"q/l\", 0)", 20, 30, "ok"}}},
+     Verdict::kOk},
+    {{"rename's walks cannot both come after the move",
+      {"mkdir(\"p\", 0755)", "symlink(\"..\", \"p/l\")", "mknod(\"f\", S_IFREG|0644)"},
+      {{0, "renameat2(\"p/l/f\", \"q/l/g\", 0)", 35, 100, "ok"}, {1, "mkdir(\"q\", 0755)", 15, 18, "ok"},
+       {1, "renameat2(\"p/l\", \"q/l\", 0)", 20, 30, "ok"}}},
+     Verdict::kIllegal},
+    // link() found its source, then the source was unlinked: vfs_link() says ENOENT
+    // ("i_nlink == 0"), and the target name is not made.
+    {{"link's source unlinked between its walk and its last step",
+      {"mkdir(\"d\", 0755)", "mknod(\"d/f\", S_IFREG|0644)"},
+      {{0, "link(\"d/f\", \"d/g\")", 10, 100, "ENOENT"}, {1, "unlink(\"d/f\")", 20, 30, "ok"},
+       {1, "statx(\"d/g\", 0)", 110, 120, "ENOENT"}}},
+     Verdict::kOk},
+    {{"a walk with no component before the last is no step of its own",
+      {"mkdir(\"a\", 0755)"},
+      {{0, "mkdir(\"x\", 0755)", 10, 100, "EEXIST"}, {1, "mkdir(\"x\", 0755)", 20, 30, "ok"},
+       {1, "rmdir(\"x\")", 40, 50, "ok"}}},
+     Verdict::kOk},
+    {{"the last step is atomic: rmdir and a create in the directory exclude each other",
+      {"mkdir(\"a\", 0755)", "mkdir(\"a/b\", 0755)"},
+      {{0, "rmdir(\"a/b\")", 10, 20, "ok"}, {1, "mknod(\"a/b/f\", S_IFREG|0644)", 30, 40, "ok"}}},
+     Verdict::kIllegal},
+};
+
+class Steps : public ::testing::TestWithParam<StepCase> {};
+
+TEST_P(Steps, Verdict) {
+  const StepCase& c = GetParam();
+  const History h = build_history(c.history);  // the check points into it
+  LookupCheck check;
+  ASSERT_EQ(check_with_lookup_model(h, "tmpfs", Budget{}, check, nullptr, true), "");
+  EXPECT_EQ(check.result.verdict, c.expected) << lookup_report(check) << explain_steps(check);
+}
+
+struct CaseName {
+  std::string operator()(const ::testing::TestParamInfo<StepCase>& info) const {
+    std::string s;
+    for (const char* p = info.param.history.name; *p; ++p) s += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+    return s;
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Lookup, Steps, ::testing::ValuesIn(kCases), CaseName());
+
+History history_file(const char* name) {
+  auto parsed = read_history_file(std::string(NFZ_SOURCE_DIR) + "/tests/oracles/data/linearizability/" + name);
+  if (auto* err = std::get_if<ParseError>(&parsed)) ADD_FAILURE() << err->to_string();
+  return std::get<History>(parsed);
+}
+
+History rename_walks_history() { return history_file("rename_walks_tmpfs.jsonl"); }
+
+// A stress run on tmpfs (seed 173666414, program 938): T2's close(f4), linked after a
+// failed op, was cancelled; the executor took f4 out when it prepared the chain and gave
+// it back at the cancellation, so T3's close(f4) after it closes the file.
+TEST(StepsOnRecord, CancelledCloseGivesItsFdBack) {
+  const History h = history_file("cancelled_close_gives_back_tmpfs.jsonl");
+  LookupCheck check;
+  ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
+  EXPECT_EQ(check.result.verdict, Verdict::kOk) << lookup_report(check);
+}
+
+// The run on record: renameat2("./d/a", "a/a/b", RENAME_EXCHANGE) walked "./d/a" before
+// rename("d/d", "c/a") moved the symlink both walks pass, and "a/a/b" after it.
+TEST(StepsOnRecord, RenameWalksTmpfsIsLinearizableAndExplained) {
+  const History h = rename_walks_history();
+  LookupCheck check;
+  ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check, nullptr, true), "");
+  ASSERT_EQ(check.result.verdict, Verdict::kOk) << lookup_report(check);
+  const std::string text = explain_steps(check);
+  const size_t first = text.find("walk of \"./d/a\" for renameat2(\"./d/a\", \"a/a/b\", RENAME_EXCHANGE)");
+  const size_t move = text.find("T3 #5  rename(\"d/d\", \"c/a\")");
+  const size_t second = text.find("walk of \"a/a/b\" for renameat2(\"./d/a\", \"a/a/b\", RENAME_EXCHANGE)");
+  ASSERT_NE(first, std::string::npos) << text;
+  ASSERT_NE(move, std::string::npos) << text;
+  ASSERT_NE(second, std::string::npos) << text;
+  EXPECT_LT(first, move) << text;
+  EXPECT_LT(move, second) << text;
+}
+
+// The same run with the exchange called after the move returned: both its walks come
+// after the move, and no order of steps explains it.
+TEST(StepsOnRecord, RenameWalksTmpfsWithTheExchangeLateIsNot) {
+  History h = rename_walks_history();
+  int64_t move_return = -1;
+  size_t exchange = h.events.size();
+  for (size_t i = 0; i < h.events.size(); ++i) {
+    const Event& e = h.events[i];
+    if (e.thread == 3 && e.index == 5) move_return = e.return_ns;
+    if (e.thread == 2 && e.index == 3) exchange = i;
+  }
+  ASSERT_GE(move_return, 0);
+  ASSERT_LT(exchange, h.events.size());
+  Event& e = h.events[exchange];
+  ASSERT_LT(e.call_ns, move_return);
+  const int64_t took = e.return_ns - e.call_ns;
+  e.call_ns = move_return + 1;
+  e.return_ns = std::max(e.return_ns, e.call_ns + took);
+  LookupCheck check;
+  ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
+  EXPECT_EQ(check.result.verdict, Verdict::kIllegal) << lookup_report(check);
+}
+
+}  // namespace
+}  // namespace nfz::oracles::lin
