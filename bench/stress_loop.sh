@@ -15,10 +15,14 @@ nfz=$build/nameifuzz
 work=$(mktemp -d /var/tmp/nameifuzz-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-nameifuzz_row() {  # args...: prints ops/s
-  "$nfz" stress --duration "$secs" --seed 1 --quiet --findings "$work/findings" --json "$work/s.json" "$@" \
-    >/dev/null 2>"$work/err" || { echo "(exit $?: $(tail -1 "$work/err"))"; return; }
-  python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["ops_per_s"]))' "$work/s.json"
+nameifuzz_row() {  # args...: prints ops/s (and the titles of any findings, which do not stop the row)
+  "$nfz" stress --duration "$secs" --seed 1 --quiet --keep-going --findings "$work/findings" --json "$work/s.json" "$@" \
+    >/dev/null 2>"$work/err"
+  code=$?
+  [ "$code" -le 1 ] || { echo "(exit $code: $(tail -1 "$work/err"))"; return; }
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(round(j["ops_per_s"]), end="")
+for f in j["findings"]: print(" [finding: %s]" % f["title"].replace(" ", "_"), end="")
+print()' "$work/s.json"
 }
 
 # stress-ng in a private mount namespace on a fresh tmpfs; prints bogo ops/s.
