@@ -213,8 +213,27 @@ std::string Sandbox::fresh_directory() const {
   return dir;
 }
 
+// A fuse:* run whose parent dies must abort its connection before it goes: a program thread
+// waiting on a request the (dying) serving threads had read waits uninterruptibly
+// (request_wait_answer()) and holds the process, and with it the /dev/fuse fd whose release
+// would end the wait. Plain SIGKILL left such a task in D state for good (hung-task reports
+// in kmsg an hour later); the fd at kFuseAbortFd is the connection's fusectl abort file.
+static void abort_fuse_and_die(int) {
+  if (write(kFuseAbortFd, "1", 1) < 0) {}
+  signal(SIGKILL, SIG_DFL);
+  raise(SIGKILL);
+}
+
 void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (target_.kind == TargetKind::kFuse) {
+    struct sigaction sa {};
+    sa.sa_handler = abort_fuse_and_die;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGHUP);
+  } else {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+  }
   // The run's threads share the main malloc arena: a new thread's first allocation would
   // make an arena (mmap and page faults in every run) and size the arena limit from
   // get_nprocs(), which reads /sys/devices/system/cpu/online, i.e. a lookup in the

@@ -71,6 +71,22 @@ bool wait_for_progress(int fd) {
   return false;
 }
 
+// Tasks of `nameifuzz` still alive (not zombies): a fuse:* run killed without aborting its
+// connection leaves one in D state for good (request_wait_answer()).
+std::vector<std::string> live_nameifuzz_tasks() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& p : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream stat(p.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    size_t open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) continue;
+    if (line.substr(open + 1, close - open - 1) == "nameifuzz" && line[close + 2] != 'Z') out.push_back(line);
+  }
+  return out;
+}
+
 void expect_clean_after_next_start() {
   // The next start sweeps what the dead ones left (a short run on tmpfs).
   std::string cmd = kBinary + " stress --target tmpfs --programs 2 --jobs 1 --quiet --findings "
@@ -109,6 +125,9 @@ void kill_and_check(const std::string& target, bool only_one_job) {
   };
   while (alive() && monotonic_ns() < until) usleep(20'000);
   EXPECT_FALSE(alive()) << "jobs outlived their parent";
+  while (!live_nameifuzz_tasks().empty() && monotonic_ns() < until) usleep(20'000);
+  std::vector<std::string> stuck = live_nameifuzz_tasks();
+  EXPECT_TRUE(stuck.empty()) << "a task of the killed run is still there: " << stuck.front();
   expect_clean_after_next_start();
 }
 
