@@ -95,7 +95,7 @@ TEST(StressLoop, NonblockGroupCountsInlineAndPuntedPerOpKind) {
 }
 
 // linearizable, opt-in, judges runs through the reference model: one thread per program
-// here, so that no op's non-atomic walk can race another (docs/ORACLES.md, Atomicity).
+// here, so that no op's non-atomic walk can race another (docs/ORACLES.md, linearizable).
 TEST(StressLoop, LinearizableJudgesRunsWhenAskedFor) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
   StressOptions o = short_run("tmpfs", "linearizable", 10);
