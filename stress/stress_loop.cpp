@@ -231,8 +231,12 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
     if (options.max_programs) summary.program_digest += program_digest(n, program);
     ConcurrentOptions run_options;
     run_options.op_deadline_ns = options.op_deadline_ns;
-    bool shared = options.shared_ring_every > 0 && n % static_cast<uint64_t>(options.shared_ring_every) ==
-                                                       static_cast<uint64_t>(options.shared_ring_every - 1);
+    // Counted per target (program n is the (n / targets)th of its target): counted over n,
+    // every 4th program with 2 targets fell on the second target only.
+    const uint64_t nth_of_target = n / options.targets.size();
+    bool shared = options.shared_ring_every > 0 &&
+                  nth_of_target % static_cast<uint64_t>(options.shared_ring_every) ==
+                      static_cast<uint64_t>(options.shared_ring_every - 1);
     run_options.ring = shared ? RingMode::kShared : RingMode::kPerThread;
     ExtrasWanted wanted = extras_for(oracles, sandbox.target());
     if (wanted.fuse_trace || wanted.cached_probes)
