@@ -46,6 +46,17 @@ constexpr const char* kRunPrefix = "nameifuzz-run-";
   _exit(kExitEnvironment);
 }
 
+// A fresh tmpfs at `root`, or an overlay there over a tmpfs at `parts` holding its lower,
+// upper and work directories. Returns 0 or the errno of the mount that failed.
+int mount_memory_target(TargetKind kind, const std::string& root, const std::string& parts) {
+  if (kind != TargetKind::kOverlay)
+    return mount("nameifuzz-tmpfs", root.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) == 0 ? 0 : errno;
+  if (mount("nameifuzz-overlay-parts", parts.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) != 0) return errno;
+  for (const char* sub : {"/lower", "/upper", "/work"}) mkdir((parts + sub).c_str(), 0755);
+  std::string options = "lowerdir=" + parts + "/lower,upperdir=" + parts + "/upper,workdir=" + parts + "/work";
+  return mount("nameifuzz-overlay", root.c_str(), "overlay", MS_NOSUID, options.c_str()) == 0 ? 0 : errno;
+}
+
 void must_mount(const char* source, const std::string& target, const char* fstype, unsigned long flags,
                 const char* options) {
   if (mount(source, target.c_str(), fstype, flags, options) != 0) environment_failure(std::string("mount ") + fstype + " at " + target);
@@ -146,14 +157,7 @@ std::string Sandbox::start_memory_instance() {
   std::string parts = mount_point + "-parts";
   for (const std::string& dir : {mount_point, parts})
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return "mkdir " + dir + ": " + strerror(errno);
-  bool overlay = target_.kind == TargetKind::kOverlay;
-  std::string why = keeper_.start([&] {
-    if (!overlay) return mount("nameifuzz-tmpfs", mount_point.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) == 0 ? 0 : errno;
-    if (mount("nameifuzz-overlay-parts", parts.c_str(), "tmpfs", MS_NOSUID, kTmpfsOptions) != 0) return errno;
-    for (const char* sub : {"/lower", "/upper", "/work"}) mkdir((parts + sub).c_str(), 0755);
-    std::string options = "lowerdir=" + parts + "/lower,upperdir=" + parts + "/upper,workdir=" + parts + "/work";
-    return mount("nameifuzz-overlay", mount_point.c_str(), "overlay", MS_NOSUID, options.c_str()) == 0 ? 0 : errno;
-  });
+  std::string why = keeper_.start([&] { return mount_memory_target(target_.kind, mount_point, parts); });
   if (!why.empty()) return std::string("mount ") + fstype_of(target_.kind) + ": " + why;
   set_leftover_image(leftovers_, "", keeper_.pid());
   base_ = mount_point;
@@ -273,15 +277,13 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) environment_failure("make / private");
   std::string root = run_dir_ + "/root";
   switch (target_.kind) {
-    case TargetKind::kTmpfs: must_mount("nameifuzz-tmpfs", root, "tmpfs", MS_NOSUID, kTmpfsOptions); break;
-    case TargetKind::kOverlay: {
-      std::string parts = run_dir_ + "/parts";
-      must_mount("nameifuzz-overlay-parts", parts, "tmpfs", MS_NOSUID, kTmpfsOptions);
-      for (const char* sub : {"/lower", "/upper", "/work"}) mkdir((parts + sub).c_str(), 0755);
-      std::string options = "lowerdir=" + parts + "/lower,upperdir=" + parts + "/upper,workdir=" + parts + "/work";
-      must_mount("nameifuzz-overlay", root, "overlay", MS_NOSUID, options.c_str());
+    case TargetKind::kTmpfs:
+    case TargetKind::kOverlay:
+      if (int err = mount_memory_target(target_.kind, root, run_dir_ + "/parts"); err != 0) {
+        errno = err;
+        environment_failure(std::string("mount ") + fstype_of(target_.kind) + " at " + root);
+      }
       break;
-    }
     case TargetKind::kFuse: break;  // below, in the process that runs the body: it serves on threads
     default: {  // a fresh directory of the long-lived filesystem, bound over our root
       std::string dir = fresh_directory();
