@@ -45,7 +45,8 @@ for r in $(seq 1 "$rounds"); do
     echo "round $r: $row $v (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
 done
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR ? a[int((NR + 1) / 2)] : "?")}'; }
+# The median of a row's numbers (its finding titles left out).
+median() { printf '%s\n' $1 | grep -E '^[0-9]+$' | sort -n | awk '{a[NR] = $1} END {print (NR ? a[int((NR + 1) / 2)] : "?")}'; }
 echo "| row | rounds | median |"
 echo "|---|---|---|"
 for row in "${rows[@]}"; do echo "| $row | ${results[$row]}| **$(median "${results[$row]}")** |"; done

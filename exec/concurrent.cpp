@@ -5,6 +5,7 @@
 #include <barrier>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <linux/futex.h>
@@ -18,6 +19,7 @@
 #include "exec/shared_ring.hpp"
 #include "exec/syscall_backend.hpp"
 #include "exec/uring_backend.hpp"
+#include "exec/worker_pool.hpp"
 
 namespace nfz {
 namespace {
@@ -74,21 +76,30 @@ struct Phase {
   bool use_uring = false;
 };
 
-// A worker's ring: its own, or its index into the shared one.
+// A worker's ring: its own (made here, or the pool worker's), or its index into the
+// shared one.
 class WorkerRing {
  public:
-  std::string init(const Phase& phase) {
+  std::string init(const Phase& phase, UringRing* pooled, bool* pooled_made) {
     if (!phase.use_uring || phase.shared) return {};
+    if (pooled) {
+      ring_ = pooled;
+      if (*pooled_made) return {};
+      *pooled_made = true;
+      return pooled->init(/*high_fd=*/true);
+    }
     own_ = std::make_unique<UringRing>();
+    ring_ = own_.get();
     return own_->init();
   }
   void run_chain(const Phase& phase, int slot, std::span<const Op> chain, std::span<Event> events, int64_t deadline) {
     if (phase.shared) phase.shared->run_chain(slot, chain, phase.fds, events, deadline);
-    else own_->run_chain(chain, phase.fds, events, deadline);
+    else ring_->run_chain(chain, phase.fds, events, deadline);
   }
 
  private:
   std::unique_ptr<UringRing> own_;
+  UringRing* ring_ = nullptr;
 };
 
 // The hot loop: no allocation, no shared lock (with a ring of its own).
@@ -149,29 +160,47 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
   std::barrier<> made(static_cast<std::ptrdiff_t>(n + 1));
   std::barrier<> start(static_cast<std::ptrdiff_t>(n + 1));
   FinishLine finish;
+  auto body = [&](size_t w, UringRing* pooled, bool* pooled_made) {
+    pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+    states[w].tid.store(tid);
+    phase.buffer.set_tid(lists[w].first, tid);
+    ring_errors[w] = rings[w].init(phase, pooled, pooled_made);
+    made.arrive_and_wait();
+    if (!ring_errors[w].empty()) {
+      start.arrive_and_wait();
+      states[w].finished.store(true, std::memory_order_release);
+      finish.cross();
+      return;
+    }
+    work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start, finish);
+  };
+  WorkerPool* pool = phase.options.pool;
+  const auto group = !lists.empty() && lists[0].first == kSetupThread ? WorkerPool::Group::kSetup : WorkerPool::Group::kThreads;
   std::vector<std::thread> threads;
-  threads.reserve(n);
-  for (size_t w = 0; w < n; ++w)
-    threads.emplace_back([&, w] {
-      pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-      states[w].tid.store(tid);
-      phase.buffer.set_tid(lists[w].first, tid);
-      ring_errors[w] = rings[w].init(phase);
-      made.arrive_and_wait();
-      if (!ring_errors[w].empty()) {
-        start.arrive_and_wait();
-        states[w].finished.store(true, std::memory_order_release);
-        finish.cross();
-        return;
+  if (pool) {
+    for (size_t w = 0; w < n; ++w)
+      pool->post(group, w, [&body, w](UringRing& ring, bool& made_ring) { body(w, &ring, &made_ring); });
+  } else {
+    threads.reserve(n);
+    for (size_t w = 0; w < n; ++w) threads.emplace_back([&body, w] { body(w, nullptr, nullptr); });
+  }
+  auto join_all = [&](const std::vector<bool>& given_up) {
+    for (size_t w = 0; w < n; ++w) {
+      if (pool) {
+        if (!given_up[w]) pool->wait_idle(group, w);
+      } else if (given_up[w]) {
+        threads[w].detach();
+      } else {
+        threads[w].join();
       }
-      work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start, finish);
-    });
+    }
+  };
   made.arrive_and_wait();
   for (const auto& e : ring_errors)
     if (!e.empty()) ring_error = e;
   if (!ring_error.empty()) {  // nobody runs: release them and report
     start.arrive_and_wait();
-    for (auto& t : threads) t.join();
+    join_all(std::vector<bool>(n, false));
     return true;
   }
   start.arrive_and_wait();
@@ -206,10 +235,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
     if (!running) break;
     finish.wait(seen, std::max<int64_t>(next - now, 1'000'000));
   }
-  for (size_t w = 0; w < n; ++w) {
-    if (given_up[w]) threads[w].detach();
-    else threads[w].join();
-  }
+  join_all(given_up);
   return all_back;
 }
 
@@ -218,8 +244,8 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
 int run_concurrent(const Program& program, const SandboxEnv& env, const ConcurrentOptions& options,
                    HistoryBuffer& buffer) {
   install_interrupt_handler();
-  // Abandoned workers may still hold `fds` and the rings: they live until _exit.
-  auto* fds = new FdTable();
+  // Abandoned workers may still hold `fds` and the rings: they are left to _exit then.
+  auto fds = std::make_unique<FdTable>();
   Phase phase{env, options, buffer, *fds};
   phase.use_uring = needs_uring(program);
   std::unique_ptr<SharedRing> shared;
@@ -230,22 +256,49 @@ int run_concurrent(const Program& program, const SandboxEnv& env, const Concurre
     ring_error = shared->init(threads);
     phase.shared = shared.get();
   };
+  auto no_uring = [&] {
+    fprintf(stderr, "nameifuzz: io_uring: %s\n", ring_error.c_str());
+    return kRunNoUring;
+  };
+  auto hung = [&] {
+    (void)fds.release();
+    (void)shared.release();
+    return kRunHung;
+  };
   if (!program.setup.empty()) {
     make_shared(1);
-    if (!ring_error.empty()) return kRunNoUring;
-    if (!run_phase(phase, {{kSetupThread, &program.setup}}, ring_error)) return kRunHung;
-    if (!ring_error.empty()) return kRunNoUring;
+    if (!ring_error.empty()) return no_uring();
+    if (!run_phase(phase, {{kSetupThread, &program.setup}}, ring_error)) return hung();
+    if (!ring_error.empty()) return no_uring();
   }
   std::vector<std::pair<int, const std::vector<Op>*>> lists;
   for (size_t t = 0; t < program.threads.size(); ++t) lists.emplace_back(static_cast<int>(t), &program.threads[t]);
   shared.reset();  // every setup worker came back (else kRunHung above)
-  make_shared(static_cast<int>(lists.size()));
-  if (!ring_error.empty()) return kRunNoUring;
-  if (!run_phase(phase, lists, ring_error)) return kRunHung;
-  if (!ring_error.empty()) return kRunNoUring;
+  if (!lists.empty()) {  // a shared ring of no thread is no ring (io_uring_setup(0): EINVAL)
+    make_shared(static_cast<int>(lists.size()));
+    if (!ring_error.empty()) return no_uring();
+    if (!run_phase(phase, lists, ring_error)) return hung();
+    if (!ring_error.empty()) return no_uring();
+  }
   shared.reset();
   fds->close_plain();  // everyone is back: nothing of the run holds the target now
   return kRunOk;
+}
+
+Watchdog run_watchdog(const HistoryBuffer& buffer, const HistoryBuffer* then, int64_t op_deadline_ns) {
+  Watchdog watchdog;
+  watchdog.progress = [&buffer, then] { return buffer.progress() + (then ? then->progress() : 0); };
+  // Past the child's own deadline handling, and past the longest sleep an op may ask for.
+  watchdog.stall_ns = 2 * op_deadline_ns + int64_t{kMaxSleepMicros} * 1000 + 1'000'000'000;
+  return watchdog;
+}
+
+void collect_run(ConcurrentRun& run, const Program& program, const HistoryBuffer& buffer, const Program* then,
+                 const HistoryBuffer* then_buffer, const std::string& target, RingMode ring) {
+  run.code = run.status.stalled ? kRunHung : run.status.exit_code;
+  run.history = buffer.collect(program, target);
+  run.history.shared_ring = ring == RingMode::kShared;
+  if (then && then_buffer->started()) run.then_history = then_buffer->collect(*then, target);
 }
 
 ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
@@ -254,10 +307,6 @@ ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const Concur
   const bool then = options.then_program && options.then_buffer && sandbox.second_root_in_run();
   if (then) options.then_buffer->reset(*options.then_program);
   ConcurrentRun run;
-  Watchdog watchdog;
-  watchdog.progress = [&] { return buffer.progress() + (then ? options.then_buffer->progress() : 0); };
-  // Past the child's own deadline handling, and past the longest sleep an op may ask for.
-  watchdog.stall_ns = 2 * options.op_deadline_ns + int64_t{kMaxSleepMicros} * 1000 + 1'000'000'000;
   run.status = sandbox.run(
       [&](const SandboxEnv& env) {
         int code = run_concurrent(program, env, options, buffer);
@@ -269,12 +318,9 @@ ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const Concur
         }
         return code;
       },
-      watchdog);
-  run.code = run.status.stalled ? kRunHung : run.status.exit_code;
-  run.history = buffer.collect(program, sandbox.target().name);
-  run.history.shared_ring = options.ring == RingMode::kShared;
-  if (then && options.then_buffer->started())
-    run.then_history = options.then_buffer->collect(*options.then_program, sandbox.target().name);
+      run_watchdog(buffer, then ? options.then_buffer : nullptr, options.op_deadline_ns));
+  collect_run(run, program, buffer, then ? options.then_program : nullptr, options.then_buffer, sandbox.target().name,
+              options.ring);
   return run;
 }
 

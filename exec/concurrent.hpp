@@ -23,6 +23,8 @@
 
 namespace nfz {
 
+class WorkerPool;
+
 enum class RingMode : uint8_t { kPerThread, kShared };
 
 struct ConcurrentOptions {
@@ -38,6 +40,9 @@ struct ConcurrentOptions {
   // buffer: the stress loop's syscall twin without a second fork.
   const Program* then_program = nullptr;
   HistoryBuffer* then_buffer = nullptr;
+  // Workers (threads and their rings) kept from run to run (a served child's); null: the
+  // run makes its own.
+  WorkerPool* pool = nullptr;
 };
 
 // Result codes of a concurrent run in the sandbox child.
@@ -59,5 +64,11 @@ struct ConcurrentRun {
 };
 ConcurrentRun run_program(Sandbox& sandbox, const Program& program, const ConcurrentOptions& options,
                           HistoryBuffer& buffer);
+
+// For the runners of programs (run_program, ProgramServer): the watchdog of a run recording
+// into `buffer` (and `then`), and its ConcurrentRun once the sandbox says how it ended.
+Watchdog run_watchdog(const HistoryBuffer& buffer, const HistoryBuffer* then, int64_t op_deadline_ns);
+void collect_run(ConcurrentRun& run, const Program& program, const HistoryBuffer& buffer, const Program* then,
+                 const HistoryBuffer* then_buffer, const std::string& target, RingMode ring);
 
 }  // namespace nfz

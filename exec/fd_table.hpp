@@ -14,6 +14,11 @@
 
 namespace nfz {
 
+// A sandbox child keeps its own fds (the instance's directory, a served child's pipes and
+// kept rings) at or above this, out of the way of the program's, which get the numbers
+// of a fresh run.
+inline constexpr int kServedFdBase = 1000;
+
 struct FdTable {
   static constexpr int kEmpty = -1;
   static constexpr int kFixed = -2;  // the register names the fixed-file slot of its number

@@ -13,29 +13,37 @@ HistoryBuffer::~HistoryBuffer() {
   if (header_) munmap(header_, mapped_);
 }
 
-void HistoryBuffer::reset(const Program& program) {
+// Maps at least `need` bytes when less is mapped; true when it did.
+bool HistoryBuffer::map(size_t need) {
+  if (need <= mapped_) return false;
+  if (header_) munmap(header_, mapped_);
+  size_t size = std::max<size_t>(need * 2, 1 << 20);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    perror("nameifuzz: mmap history buffer");
+    abort();
+  }
+  header_ = new (p) Header();
+  events_ = reinterpret_cast<Event*>(static_cast<char*>(p) + events_offset());
+  mapped_ = size;
+  return true;
+}
+
+void HistoryBuffer::reserve(size_t events) {
+  map(events_offset() + events * sizeof(Event));
+}
+
+bool HistoryBuffer::reset(const Program& program) {
   if (program.threads.size() > static_cast<size_t>(kMaxThreads)) {
     fprintf(stderr, "nameifuzz: internal error: %zu threads > %d\n", program.threads.size(), kMaxThreads);
     abort();
   }
-  offsets_[0] = 0;
-  offsets_[1] = program.setup.size();
-  for (size_t t = 0; t < program.threads.size(); ++t) offsets_[t + 2] = offsets_[t + 1] + program.threads[t].size();
-  size_t total = offsets_[program.threads.size() + 1];
-  size_t events_at = (sizeof(Header) + alignof(Event) - 1) / alignof(Event) * alignof(Event);
-  size_t need = events_at + total * sizeof(Event);
-  if (need > mapped_) {
-    if (header_) munmap(header_, mapped_);
-    size_t size = std::max<size_t>(need * 2, 1 << 20);
-    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-      perror("nameifuzz: mmap history buffer");
-      abort();
-    }
-    header_ = new (p) Header();
-    events_ = reinterpret_cast<Event*>(static_cast<char*>(p) + events_at);
-    mapped_ = size;
-  }
+  size_t total = program.op_count();
+  bool remapped = map(events_offset() + total * sizeof(Event));
+  size_t* offsets = header_->offsets;
+  offsets[0] = 0;
+  offsets[1] = program.setup.size();
+  for (size_t t = 0; t < program.threads.size(); ++t) offsets[t + 2] = offsets[t + 1] + program.threads[t].size();
   for (int i = 0; i <= kMaxThreads; ++i) {
     header_->done[i].store(0, std::memory_order_relaxed);
     header_->issued[i].store(0, std::memory_order_relaxed);
@@ -43,6 +51,7 @@ void HistoryBuffer::reset(const Program& program) {
   }
   header_->progress.store(0, std::memory_order_relaxed);
   std::fill(events_, events_ + total, Event{});
+  return remapped;
 }
 
 History HistoryBuffer::collect(const Program& program, const std::string& target) const {
@@ -56,7 +65,7 @@ History HistoryBuffer::collect(const Program& program, const std::string& target
     uint32_t done = header_->done[t].load(std::memory_order_acquire);
     uint32_t issued = std::max(done, header_->issued[t].load(std::memory_order_acquire));
     for (uint32_t i = 0; i < issued && i < h.ops[t].size(); ++i) {
-      Event e = events_[offsets_[t] + i];
+      Event e = events_[header_->offsets[t] + i];
       e.thread = thread;
       e.index = i;
       if (i >= done) {  // in flight when the run ended: it never returned

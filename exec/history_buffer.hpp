@@ -20,8 +20,12 @@ class HistoryBuffer {
   ~HistoryBuffer();
 
   // Lays out room for every op of `program` and clears the counters (in the parent,
-  // before the fork). Maps more memory only when the program is larger than any before.
-  void reset(const Program& program);
+  // before the fork, or before a served child's run: the layout is in the shared memory).
+  // Maps more memory only when the program is larger than any before, and then returns
+  // true: a child forked before does not see the new mapping.
+  bool reset(const Program& program);
+  // Maps room for `events` events now (before a served child is forked).
+  void reserve(size_t events);
 
   // The event of op `index` of `thread` (kSetupThread for setup).
   Event& event(int thread, uint32_t index) { return events_[offset(thread) + index]; }
@@ -51,13 +55,15 @@ class HistoryBuffer {
     std::atomic<uint32_t> issued[kMaxThreads + 1];
     std::atomic<uint64_t> progress;
     int32_t tids[kMaxThreads + 1];
+    size_t offsets[kMaxThreads + 2];  // where each thread's events start (setup first)
   };
-  size_t offset(int thread) const { return offsets_[thread + 1]; }
+  size_t offset(int thread) const { return header_->offsets[thread + 1]; }
+  static size_t events_offset() { return (sizeof(Header) + alignof(Event) - 1) / alignof(Event) * alignof(Event); }
+  bool map(size_t need);
 
   Header* header_ = nullptr;
   Event* events_ = nullptr;
   size_t mapped_ = 0;
-  size_t offsets_[kMaxThreads + 2] = {};
 };
 
 }  // namespace nfz

@@ -181,6 +181,7 @@ void Sandbox::stop_instance() {
 }
 
 std::string Sandbox::rebuild() {
+  stop_served();
   if (!keeper_.running() && !on_loop_image(target_.kind)) return {};
   stop_instance();
   return start_instance();
@@ -198,6 +199,7 @@ bool Sandbox::instance_worn() const {
 }
 
 Sandbox::~Sandbox() {
+  stop_served();
   stop_instance();
   if (target_.kind == TargetKind::kDir)
     remove_old_runs(base_, kRunPrefix + std::to_string(getpid()) + "-" + run_dir_.substr(run_dir_.rfind('-') + 1) + "-");
@@ -228,7 +230,9 @@ static void abort_fuse_and_die(int) {
   raise(SIGKILL);
 }
 
-void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
+// What every sandbox child does first: die with its parent, join the cgroup and the
+// instance's namespace, open what the chroot will hide.
+void Sandbox::enter_child(SandboxEnv& env) {
   if (target_.kind == TargetKind::kFuse) {
     struct sigaction sa {};
     sa.sa_handler = abort_fuse_and_die;
@@ -246,23 +250,31 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   if (!options_.cgroup_procs.empty() && !join_cgroup(options_.cgroup_procs)) environment_failure("join " + options_.cgroup_procs);
   if (keeper_.namespace_fd() >= 0 && setns(keeper_.namespace_fd(), CLONE_NEWNS) != 0)
     environment_failure("join the target's namespace");
-  SandboxEnv env;
   env.target = target_.name;
   env.drop_caches_fd = ::open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+}
+
+// The resident instance's directory, held for fresh roots only: no op reaches it (ops
+// name the fds they opened). High, so that the program's fds get the numbers they get in
+// a fresh run.
+int Sandbox::open_base_fd() const {
+  int fd = ::open(base_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, kServedFdBase);
+  close(fd);
+  return high;
+}
+
+void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
+  SandboxEnv env;
+  enter_child(env);
   if (resident()) {
     std::string root = fresh_directory();
-    // Held for fresh_root() only: no op reaches it (ops name the fds they opened).
-    // High, so that the program's fds get the numbers they get in a fresh run.
-    int base_fd = -1;
-    if (int fd = ::open(base_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
-      base_fd = fcntl(fd, F_DUPFD_CLOEXEC, 1000);
-      close(fd);
-    }
+    int base_fd = open_base_fd();
     if (chdir(root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) environment_failure("chroot");
     std::string next = root.substr(root.rfind('/') + 1) + "-2";
     env.fresh_root = [base_fd, next]() mutable {
-      bool ok = base_fd >= 0 && mkdirat(base_fd, next.c_str(), 0755) == 0 && fchdir(base_fd) == 0 &&
-                chdir(next.c_str()) == 0 && chroot(".") == 0 && chdir("/") == 0;
+      bool ok = enter_fresh_root(base_fd, next);
       if (base_fd >= 0) close(base_fd);
       base_fd = -1;
       return ok;
@@ -326,15 +338,20 @@ void Sandbox::run_child(const std::function<int(const SandboxEnv&)>& body) {
   _exit(code);
 }
 
+// Before a run on a resident instance: a fresh instance when this one is worn.
+bool Sandbox::renew_if_worn(RunStatus& status) {
+  if (!resident() || !instance_worn()) return true;
+  if (std::string why = rebuild(); !why.empty()) {
+    fprintf(stderr, "nameifuzz: %s: a fresh instance: %s\n", target_.name.c_str(), why.c_str());
+    status.exit_code = kExitEnvironment;
+    return false;
+  }
+  return true;
+}
+
 RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog) {
   RunStatus status;
-  if (resident() && instance_worn()) {
-    if (std::string why = rebuild(); !why.empty()) {
-      fprintf(stderr, "nameifuzz: %s: a fresh instance: %s\n", target_.name.c_str(), why.c_str());
-      status.exit_code = kExitEnvironment;
-      return status;
-    }
-  }
+  if (!renew_if_worn(status)) return status;
   fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
@@ -346,14 +363,22 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
   ++runs_;
   ++runs_in_instance_;
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (wait_run(pid, pidfd, -1, watchdog, status)) reap(pid, pidfd, status);
+  return status;
+}
+
+// Waits until `reply_fd` is readable (a served run's end: true, the child lives on) or the
+// child is gone (true, reap() it) or abandoned (false). A run without progress for the
+// watchdog's time is killed.
+bool Sandbox::wait_run(pid_t pid, int pidfd, int reply_fd, const Watchdog& watchdog, RunStatus& status) {
   uint64_t last = watchdog.progress ? watchdog.progress() : 0;
   int64_t last_change = monotonic_ns();
   int64_t killed_at = 0;
   bool fuse_aborted = false;
   for (;;) {
-    pollfd p{pidfd, POLLIN, 0};
-    int ready = pidfd >= 0 ? poll(&p, 1, 50) : 1;  // without pidfds: a blocking waitpid
-    if (ready > 0) break;
+    pollfd p[2] = {{pidfd, POLLIN, 0}, {reply_fd, POLLIN, 0}};
+    int ready = pidfd >= 0 ? poll(p, reply_fd >= 0 && !killed_at ? 2 : 1, 50) : 1;  // without pidfds: a blocking waitpid
+    if (ready > 0) return true;
     int64_t now = monotonic_ns();
     if (killed_at) {
       // A thread waiting on a FUSE request the (now dead) serving threads had read waits
@@ -367,8 +392,8 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
         status.abandoned = true;
         status.exit_code = kExitEnvironment;
         abandoned_.push_back(pid);
-        close(pidfd);
-        return status;
+        if (pidfd >= 0) close(pidfd);
+        return false;
       }
       continue;
     }
@@ -386,6 +411,10 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
       killed_at = now;
     }
   }
+}
+
+// The child is gone (or going): its exit status into `status`.
+void Sandbox::reap(pid_t pid, int pidfd, RunStatus& status) {
   if (pidfd >= 0) close(pidfd);
   int ws = 0;
   while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
@@ -395,7 +424,6 @@ RunStatus Sandbox::run(const std::function<int(const SandboxEnv&)>& body, const 
     status.exit_code = kExitEnvironment;
   }
   std::erase_if(abandoned_, [](pid_t old) { return waitpid(old, nullptr, WNOHANG) != 0; });  // finally died
-  return status;
 }
 
 int run_in_sandbox(std::string_view target_name, const std::function<int(const SandboxEnv&)>& body) {

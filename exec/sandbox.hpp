@@ -18,6 +18,7 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "exec/fd_table.hpp"
 #include "exec/keeper.hpp"
 #include "exec/target.hpp"
 
@@ -43,6 +44,10 @@ struct SandboxEnv {
   // (Sandbox::second_root_in_run()).
   std::function<bool()> fresh_root;
 };
+
+// Makes `name` in the directory `base_fd` and chroots into it (the process may be chrooted
+// elsewhere: base_fd is outside its root). False when it could not.
+bool enter_fresh_root(int base_fd, const std::string& name);
 
 struct SandboxOptions {
   // Mount a procfs at /proc inside the root, in a new PID namespace (magic links:
@@ -87,6 +92,22 @@ class Sandbox {
   // Runs `body` in a fresh sandbox child and returns how it ended.
   RunStatus run(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog = {});
 
+  // Served runs (docs/EXECUTOR.md), where served() says: one long-lived child of the
+  // instance runs body after body, each in a fresh empty directory, and closes every fd a
+  // body left open before the next; no fork, exit or new address space per run. The child
+  // is forked on the first call with that call's `body`, which later calls must repeat (a
+  // body reads its request from memory shared before that fork); it is replaced with the
+  // instance, and after a run that did not end with exit code 0.
+  bool served() const { return resident() && target_.kind != TargetKind::kDir; }
+  RunStatus run_served(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog = {});
+  // run_served() in two halves, so that the caller can do other work while the run runs:
+  // begin_served() hands the run to the child (false and `status` when it could not),
+  // end_served() waits for its end.
+  bool begin_served(const std::function<int(const SandboxEnv&)>& body, RunStatus& status);
+  RunStatus end_served(const Watchdog& watchdog);
+  // Ends the served child (the next run_served forks a new one).
+  void stop_served();
+
   // After a run was abandoned: the filesystem may be wedged, so make a new instance
   // (a new image and loop device) for the next runs. Returns why it failed, or "".
   std::string rebuild();
@@ -107,6 +128,20 @@ class Sandbox {
   bool instance_worn() const;
   std::string fresh_directory() const;
   [[noreturn]] void run_child(const std::function<int(const SandboxEnv&)>& body);
+  void enter_child(SandboxEnv& env);
+  int open_base_fd() const;
+  [[noreturn]] void serve_child(const std::function<int(const SandboxEnv&)>& body, int request_fd, int reply_fd);
+  std::string start_served(const std::function<int(const SandboxEnv&)>& body);
+  bool wait_run(pid_t pid, int pidfd, int reply_fd, const Watchdog& watchdog, RunStatus& status);
+  void reap(pid_t pid, int pidfd, RunStatus& status);
+  bool renew_if_worn(RunStatus& status);
+
+  struct ServedChild {
+    pid_t pid = -1;
+    int pidfd = -1;
+    int request_fd = -1;  // the parent's ends, at fds >= kServedFdBase
+    int reply_fd = -1;
+  };
 
   TargetSpec target_;
   SandboxOptions options_;
@@ -119,6 +154,7 @@ class Sandbox {
   uint64_t runs_in_instance_ = 0;
   int leftovers_ = -1;     // our slot in exec/leftovers.hpp's table
   std::vector<pid_t> abandoned_;  // runs stuck in the kernel, reaped once they die
+  ServedChild served_;
 };
 
 // Target names this build can mount (target_names() lists them).

@@ -30,7 +30,7 @@ UringRing::~UringRing() {
   if (ready_) io_uring_queue_exit(&ring_);
 }
 
-std::string UringRing::init() {
+std::string UringRing::init(bool high_fd) {
   // One task submits and reaps (the thread that made the ring); io-wq completions are
   // posted when it next enters to wait (DEFER_TASKRUN), so a CQE seen right after the
   // submit-only enter is one the submission itself completed: inline.
@@ -39,9 +39,22 @@ std::string UringRing::init() {
   if (r == -EINVAL) r = io_uring_queue_init(2 * kMaxChain, &ring_, 0);  // kernels before 6.1
   if (r < 0) return std::string("io_uring_queue_init: ") + strerror(-r);
   ready_ = true;
+  if (int high = high_fd ? fcntl(ring_.ring_fd, F_DUPFD_CLOEXEC, kServedFdBase) : -1; high >= 0) {
+    close(ring_.ring_fd);
+    ring_.ring_fd = ring_.enter_ring_fd = high;  // no registered ring fd: enter uses this one
+  }
   if (int r = io_uring_register_files_sparse(&ring_, kSlotCount); r < 0)
     return std::string("io_uring_register_files_sparse: ") + strerror(-r);
   return {};
+}
+
+void UringRing::clear_fixed() {
+  static constexpr std::array<int, kSlotCount> kEmptySlots = [] {
+    std::array<int, kSlotCount> a{};
+    a.fill(-1);
+    return a;
+  }();
+  if (ready_) io_uring_register_files_update(&ring_, 0, kEmptySlots.data(), kSlotCount);
 }
 
 void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {

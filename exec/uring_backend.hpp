@@ -29,7 +29,11 @@ class UringRing {
   ~UringRing();
 
   // Returns why the ring could not be set up (io_uring disabled, old kernel), or "".
-  std::string init();
+  // `high_fd`: the ring's fd moves to kServedFdBase or above, among the harness's own fds
+  // (a ring kept by a served child's worker outlives the programs' fds).
+  std::string init(bool high_fd = false);
+  // Empties every fixed-file slot (closing what they hold), as in a new ring.
+  void clear_fixed();
 
   // Submits `chain` (each op but the last linked to the next) with one submit-only
   // io_uring_enter, then reaps its completions. An op whose completion is there when

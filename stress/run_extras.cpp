@@ -23,13 +23,13 @@ using nlohmann::json;
 
 // cached.complete probes per run: each is two opens on a quiescent target.
 constexpr size_t kMaxCachedProbes = 16;
-// FORGETs come after drop_caches as the kernel evicts the inodes (fuse_evict_inode()
-// queues them before drop_caches returns, fuse_dev_do_read() hands them out): the trace is
-// taken once no request arrived for kSettle (the observer signals each one), or after
-// kSettleMax.
+// FORGETs come as the kernel evicts the inodes (fuse_evict_inode() queues them,
+// fuse_dev_do_read() hands them out): the trace is taken once no request arrived for
+// kSettle (the observer signals each one), or after kSettleMax.
 constexpr int64_t kSettleNs = 5'000'000;
 constexpr int64_t kSettleMaxNs = 500'000'000;
-constexpr int kDropAttempts = 4;
+constexpr int kDropAttempts = 5;
+constexpr int kInvalidateAttempts = 1;  // then up to 4 drop_caches 2, as before
 constexpr int64_t kDropRetryNs = 50'000'000;
 
 void sleep_ns(int64_t ns) {
@@ -41,7 +41,20 @@ void append(FuseTrace& into, FuseTrace&& more) {
   for (auto& r : more.requests) into.requests.push_back(std::move(r));
 }
 
-// drop_caches 2 (dentries and inodes), then the FORGETs that follow.
+// Every entry the observer handed out invalidated, then the FORGETs that follow. Only
+// this mount's dentries go: FUSE_NOTIFY_INVAL_ENTRY makes fuse_reverse_inval_entry()
+// d_invalidate() the dentry and its subtree, and fuse's drop_inode is
+// generic_delete_inode(), so the last iput() evicts the inode and queues its FORGET. A
+// global drop_caches 2 does the same for every superblock of the machine (25-120 ms a
+// write here, and it prunes the other jobs' caches under their runs): it comes only when
+// the invalidations left lookups (an entry the observer no longer names).
+bool invalidate_and_settle(const SandboxEnv& env, FuseTrace& trace) {
+  env.observer->invalidate_all();
+  bool settled = env.observer->wait_quiet(kSettleNs, kSettleMaxNs);
+  append(trace, env.observer->take_trace());
+  return settled;
+}
+
 bool drop_and_settle(const SandboxEnv& env, FuseTrace& trace) {
   const char two = '2';
   if (env.drop_caches_fd < 0 || pwrite(env.drop_caches_fd, &two, 1, 0) != 1) return false;
@@ -52,13 +65,14 @@ bool drop_and_settle(const SandboxEnv& env, FuseTrace& trace) {
 
 // Quiescence comes a little after the run: a closed ring drops its fixed files and io-wq
 // workers their requests' files from a workqueue (io_ring_exit_work()), so a dentry may
-// still be pinned at the first drop. Drops again while lookups remain, a few times; a
-// count that never comes down is the oracle's to report.
+// still be pinned at the first attempt. Tries again while lookups remain, a few times
+// (invalidations first, then drop_caches 2); a count that never comes down is the
+// oracle's to report.
 bool settle_after_drop(const SandboxEnv& env, FuseTrace& trace) {
   bool settled = false;
   for (int attempt = 0; attempt < kDropAttempts; ++attempt) {
     if (attempt) sleep_ns(kDropRetryNs);
-    settled = drop_and_settle(env, trace);
+    settled = attempt < kInvalidateAttempts ? invalidate_and_settle(env, trace) : drop_and_settle(env, trace);
     if (settled && oracles::check_lookup_balance(trace, true).violations.empty()) break;
   }
   return settled;

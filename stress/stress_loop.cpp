@@ -1,8 +1,8 @@
 #include "stress/stress_loop.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
-#include <future>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -12,6 +12,7 @@
 #include "exec/clock.hpp"
 #include "exec/history_buffer.hpp"
 #include "exec/memory_cgroup.hpp"
+#include "exec/program_server.hpp"
 #include "exec/sandbox.hpp"
 #include "oracles/nonblock/nonblock.hpp"
 #include "core/text.hpp"
@@ -132,6 +133,72 @@ uint64_t program_digest(uint64_t n, const Program& program) {
   return h ^ (h >> 33);
 }
 
+// Programs one job keeps in flight: while a served child runs one, the job draws and
+// judges another (docs/EXECUTOR.md). One where the sleep tracer or the cached probes are
+// on: their samples and probes are the job's, matched to one run at a time.
+constexpr size_t kProgramsInFlight = 2;
+size_t programs_in_flight(const std::vector<ActiveOracle>& oracles) {
+  return needs(oracles, Needs::kSleeps) || needs(oracles, Needs::kCachedProbes) ? 1 : kProgramsInFlight;
+}
+
+// What one program in flight runs on: a sandbox per target (lanes after the first only
+// where served), a server where served, the channel its runs' extras come back on.
+struct Lane {
+  std::vector<std::unique_ptr<Sandbox>> sandboxes;
+  std::vector<std::unique_ptr<ProgramServer>> servers;
+  ExtrasChannel channel;
+};
+
+// A program between its launch and its judgement.
+struct Flight {
+  uint64_t n = 0;
+  Program program, twin_program;
+  bool want_twin = false, shared = false;
+  ConcurrentOptions options;
+  Sandbox* sandbox = nullptr;
+  ProgramServer* server = nullptr;  // null: a forked run, when it is judged
+  ExtrasChannel* channel = nullptr;
+};
+
+std::unique_ptr<ProgramServer> make_server(Sandbox& sandbox, ExtrasChannel& channel,
+                                           const std::vector<ActiveOracle>& oracles, const StressOptions& options) {
+  ExtrasWanted wanted = extras_for(oracles, sandbox.target());
+  ProgramServer::AfterRun after;
+  if (wanted.fuse_trace || wanted.cached_probes)
+    after = [&channel, wanted, name = sandbox.target().name](const SandboxEnv& env, const Program& p,
+                                                             const HistoryBuffer& b, int code) {
+      channel.send(gather_extras(env, code, b.collect(p, name), wanted));
+    };
+  const size_t max_ops = static_cast<size_t>(options.max_ops_per_thread) * (options.threads + 1);
+  return std::make_unique<ProgramServer>(sandbox, std::move(after), max_ops);
+}
+
+// Draws program n and, on a served target, hands it to the lane's child.
+void launch(Flight& f, uint64_t n, Lane& lane, Lane& first_lane, const ProgramSource& source,
+            const StressOptions& options, StressSummary& summary) {
+  const size_t targets = options.targets.size();
+  const size_t t = n % targets;
+  f.n = n;
+  f.program = source.make(n);
+  if (options.max_programs) summary.program_digest += program_digest(n, f.program);
+  // Counted per target (program n is the (n / targets)th of its target): counted over n,
+  // every 4th program with 2 targets fell on the second target only.
+  const uint64_t nth_of_target = n / targets;
+  const auto every = static_cast<uint64_t>(options.shared_ring_every);
+  f.shared = options.shared_ring_every > 0 && nth_of_target % every == every - 1;
+  f.options.op_deadline_ns = options.op_deadline_ns;
+  f.options.ring = f.shared ? RingMode::kShared : RingMode::kPerThread;
+  f.want_twin = wants_syscall_twin(f.program);
+  f.server = lane.servers[t].get();
+  f.sandbox = f.server ? lane.sandboxes[t].get() : first_lane.sandboxes[t].get();
+  f.channel = f.server ? &lane.channel : &first_lane.channel;
+  // The syscall twin runs in the same child where it can, else in one of its own.
+  if (f.want_twin && f.sandbox->second_root_in_run()) f.twin_program = syscall_twin(f.program);
+  if (!f.server) return;
+  f.channel->clear();
+  f.server->start(f.program, f.want_twin ? &f.twin_program : nullptr, f.options);
+}
+
 }  // namespace
 
 std::string progress_line(const StressSummary& s, double seconds) {
@@ -172,8 +239,6 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
   if (needs(oracles, Needs::kSleeps)) summary.tracing = start_tracing(tracer);  // before any thread exists
   CachePressure pressure;  // with several jobs, their parent applies it (stress/jobs.cpp)
   if (slice.count == 1) summary.cache_pressure = pressure.start(options.drop_caches_ms, options.drop_caches_level);
-  ExtrasChannel channel;
-  if (std::string e = channel.open(); !e.empty()) return fail(e);
   install_stop_handlers();
 
   KernelLog kernel_log;
@@ -194,77 +259,77 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
   }
   // Program n runs on target n mod targets: a job opens only the targets its programs use.
   if (options.targets.empty()) return fail("no target");
-  std::vector<std::unique_ptr<Sandbox>> sandboxes(options.targets.size());
-  for (size_t t = 0; t < options.targets.size(); ++t) {
-    if (!slice.meets(t, options.targets.size())) continue;
-    sandboxes[t] = Sandbox::open(options.targets[t], sandbox_options, why);
-    if (!sandboxes[t]) return fail(options.targets[t].name + ": " + why);
+  const size_t targets = options.targets.size();
+  const size_t depth = programs_in_flight(oracles);
+  std::vector<Lane> lanes(depth);
+  for (size_t l = 0; l < depth; ++l) {
+    Lane& lane = lanes[l];
+    lane.sandboxes.resize(targets);
+    lane.servers.resize(targets);
+    if (std::string e = lane.channel.open(); !e.empty()) return fail(e);
+    for (size_t t = 0; t < targets; ++t) {
+      if (!slice.meets(t, targets)) continue;
+      if (l > 0 && !lanes[0].servers[t]) continue;  // not served: runs in lane 0, one at a time
+      lane.sandboxes[t] = Sandbox::open(options.targets[t], sandbox_options, why);
+      if (!lane.sandboxes[t]) return fail(options.targets[t].name + ": " + why);
+      if (lane.sandboxes[t]->served()) lane.servers[t] = make_server(*lane.sandboxes[t], lane.channel, oracles, options);
+    }
   }
 
   ProgramSource source(options.seed, options.threads, options.max_ops_per_thread, options.mix);
   if (needs(oracles, Needs::kSleeps)) source.set_nonblock_every(2);  // half the programs aim at NOBLOCK paths
-  HistoryBuffer buffer, twin_buffer;
+  HistoryBuffer buffer, twin_buffer;  // forked runs'
   const int64_t start = monotonic_ns();
   const int64_t end = start + static_cast<int64_t>(options.duration_s * 1e9);
   int64_t next_progress = start + 1'000'000'000;
-  std::future<Program> prefetched;
-  uint64_t prefetched_n = ~uint64_t{0};
-  for (uint64_t n = options.first_program + slice.first_offset(options.first_program);; n += slice.count) {
-    if (stop_requested()) {
-      summary.stopped_by = "signal";
-      break;
+  std::deque<Flight> flights;
+  uint64_t n = options.first_program + slice.first_offset(options.first_program);
+  uint64_t launched = 0;
+  auto stop = [&](const char* why_stopped) {
+    if (summary.stopped_by.empty()) summary.stopped_by = why_stopped;
+  };
+  for (;;) {
+    while (summary.stopped_by.empty() && flights.size() < depth) {
+      if (stop_requested()) stop("signal");
+      else if (options.max_programs && n - options.first_program >= options.max_programs) stop("programs");
+      else if (!options.max_programs && monotonic_ns() >= end) stop("duration");
+      if (!summary.stopped_by.empty()) break;
+      Flight& f = flights.emplace_back();
+      launch(f, n, lanes[launched++ % depth], lanes[0], source, options, summary);
+      n += slice.count;
     }
-    if (options.max_programs && n - options.first_program >= options.max_programs) {
-      summary.stopped_by = "programs";
-      break;
+    if (flights.empty()) break;
+    Flight& f = flights.front();  // its server points into it until finish()
+    Sandbox& sandbox = *f.sandbox;
+    ConcurrentRun run;
+    if (f.server) {
+      run = f.server->finish();
+    } else {
+      ExtrasWanted wanted = extras_for(oracles, sandbox.target());
+      if (wanted.fuse_trace || wanted.cached_probes)
+        f.options.after_run = [&](const SandboxEnv& env, int code) {
+          f.channel->send(gather_extras(env, code, buffer.collect(f.program, sandbox.target().name), wanted));
+        };
+      if (f.want_twin && sandbox.second_root_in_run()) {
+        f.options.then_program = &f.twin_program;
+        f.options.then_buffer = &twin_buffer;
+      }
+      f.channel->clear();
+      run = run_program(sandbox, f.program, f.options, buffer);
+      f.options.after_run = nullptr;  // not for the twin
     }
-    if (!options.max_programs && monotonic_ns() >= end) {
-      summary.stopped_by = "duration";
-      break;
-    }
-    Sandbox& sandbox = *sandboxes[n % sandboxes.size()];
-    // The next program is drawn on a thread while this one runs: generation (rapidcheck,
-    // ~15% of the loop's CPU) then overlaps the sandbox child instead of preceding it.
-    Program program = prefetched_n == n && prefetched.valid() ? prefetched.get() : source.make(n);
-    prefetched_n = n + slice.count;
-    prefetched = std::async(std::launch::async, [&source, next = prefetched_n] { return source.make(next); });
-    if (options.max_programs) summary.program_digest += program_digest(n, program);
-    ConcurrentOptions run_options;
-    run_options.op_deadline_ns = options.op_deadline_ns;
-    // Counted per target (program n is the (n / targets)th of its target): counted over n,
-    // every 4th program with 2 targets fell on the second target only.
-    const uint64_t nth_of_target = n / options.targets.size();
-    bool shared = options.shared_ring_every > 0 &&
-                  nth_of_target % static_cast<uint64_t>(options.shared_ring_every) ==
-                      static_cast<uint64_t>(options.shared_ring_every - 1);
-    run_options.ring = shared ? RingMode::kShared : RingMode::kPerThread;
-    ExtrasWanted wanted = extras_for(oracles, sandbox.target());
-    if (wanted.fuse_trace || wanted.cached_probes)
-      run_options.after_run = [&](const SandboxEnv& env, int code) {
-        channel.send(gather_extras(env, code, buffer.collect(program, sandbox.target().name), wanted));
-      };
-    channel.clear();
-    // The syscall twin runs in the same child on a resident sandbox, else in one of its own.
-    const bool want_twin = wants_syscall_twin(program);
-    Program twin_program;
-    if (want_twin && sandbox.second_root_in_run()) {
-      twin_program = syscall_twin(program);
-      run_options.then_program = &twin_program;
-      run_options.then_buffer = &twin_buffer;
-    }
-    ConcurrentRun run = run_program(sandbox, program, run_options, buffer);
-    RunExtras extras = channel.receive();
-    run_options.after_run = nullptr;  // not for the twin
+    RunExtras extras = f.channel->receive();
     if (run.code == kExitEnvironment && !run.status.stalled) return fail(sandbox.target().name + ": a run failed to start (see above)");
     if (run.code == kRunNoUring) return fail("io_uring unavailable");
-    (shared ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
+    (f.shared ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
     std::unique_ptr<ConcurrentRun> twin;
     if (run.then_history) {
       twin = std::make_unique<ConcurrentRun>();
       twin->history = std::move(*run.then_history);
       ++summary.twins;
-    } else if (want_twin && !sandbox.second_root_in_run() && run.code == kRunOk) {
-      twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer));
+    } else if (f.want_twin && !sandbox.second_root_in_run() && run.code == kRunOk) {
+      f.options.then_program = nullptr;
+      twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(f.program), f.options, twin_buffer));
       ++summary.twins;
     }
     kernel::SleepTracer::Samples samples;  // the twin's, from other threads, are never matched
@@ -280,24 +345,22 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
     summary.ops += run.history.events.size();
     count_by_kind(run.history, summary);
 
-    RunRecord record{program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
+    RunRecord record{f.program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
                      kernel_log.is_open() ? &kernel_log : nullptr};
     record.fuse = extras.fuse ? &*extras.fuse : nullptr;
     record.fuse_quiescent = extras.fuse_quiescent;
     record.sleeps = tracer.active() ? &samples.sleeps : nullptr;
     record.cached_complete = extras.cached_complete ? &*extras.cached_complete : nullptr;
     record.op_deadline_ns = options.op_deadline_ns;
-    record.shared_ring = shared;
-    judge(oracles, record, {options.seed, n, sandbox.target().name, shared}, options.findings_dir, summary);
+    record.shared_ring = f.shared;
+    judge(oracles, record, {options.seed, f.n, sandbox.target().name, f.shared}, options.findings_dir, summary);
     int64_t now = monotonic_ns();
-    if (!summary.findings.empty() && !options.keep_going) {
-      summary.stopped_by = "finding";
-      break;
-    }
+    if (!summary.findings.empty() && !options.keep_going) stop("finding");
     if (options.progress && now >= next_progress) {
       report(summary, (now - start) / 1e9, false);
       next_progress = now + 1'000'000'000;
     }
+    flights.pop_front();
   }
   summary.seconds = (monotonic_ns() - start) / 1e9;
   pressure.stop();
