@@ -184,9 +184,21 @@ class Search {
         step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
-        // An op that may also take a step that is not its last is not linearized now: the
-        // state between its steps may be what explains another op.
-        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) continue;
+        // An op that may also take a step that is not its last is not linearized now by
+        // this step alone: the state between its steps may be what explains another op.
+        // But if all its steps taken now, one after another, give its outcome and leave
+        // the state as it was, the same argument as for a one-step pure op holds for the
+        // whole op: linearized at once, its steps in the path.
+        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) {
+          if constexpr (requires { model_.steps_through(work_[i].state, input_, op_of_slot_[s]); }) {
+            const int walks = model_.steps_through(work_[i].state, input_, op_of_slot_[s]);
+            if (walks < 0) continue;
+            stuttered |= uint64_t{1} << s;
+            for (int k = 0; k < walks; ++k) path = extend(path, op_of_slot_[s] | kStepBit);
+            path = extend(path, op_of_slot_[s]);
+          }
+          continue;
+        }
         for (const auto& t : out) {
           if (t.result == c.result && t.next == work_[i].state) {
             stuttered |= uint64_t{1} << s;

@@ -11,7 +11,9 @@
 #include <limits>
 
 #include "core/flags.hpp"
+#include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
+#include "model/lookup/walk.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/report.hpp"
@@ -82,7 +84,7 @@ class RunModel {
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
-      if (t.result != model::kWalked && !t.next.pins.empty()) forget_repeatable_walks(t.next, input, index);
+      if (t.result != model::kWalked && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
       if (!(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
@@ -96,6 +98,26 @@ class RunModel {
     }
   }
 
+  // The op's steps taken now one after another, each the first outcome it may give (a
+  // walk has one): the count of steps before its last if the last gives the observed
+  // outcome and leaves `s` as it was, else -1. For the search's reduction of pure ops.
+  int steps_through(const model::State& s, const CheckInput& input, uint32_t index) const {
+    const CheckOp& c = input.ops[index];
+    if (c.hung) return -1;
+    std::vector<model::Transition>& out = through_;
+    model::State at = s;
+    for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(at, input, index, out);
+      auto walked = std::find_if(out.begin(), out.end(), [](const model::Transition& t) { return t.result == model::kWalked; });
+      for (const model::Transition& t : out)
+        if (t.result == c.result && t.next == s) return walks;
+      if (walked == out.end()) return -1;
+      at = std::move(walked->next);
+    }
+    return -1;
+  }
+  static constexpr int kMaxStepsThrough = 2 * model::kMaxSymlinks + 4;
+
   // After an op's last step: lets go of the walks of other ops in flight that a walk now
   // would repeat. A state holding such a walk's result is the state without it followed
   // by that walk, which the search reaches anyway (the op is in flight, its walk may come
@@ -106,13 +128,31 @@ class RunModel {
     for (size_t i = 0; i < s.pins.size();) {
       const uint64_t pin = s.pins[i];
       const uint32_t op = model::pin_op(pin);
-      if (op == stepping || model::pin_tag(pin) > 1 || model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin)) {
+      // A first walk stays held while the second is under way: redone later, it would
+      // come after the second walk began, which the kernel never does.
+      const bool second_under_way = model::pin_tag(pin) == 0 && (model::tree::pinned(s, op, 1) != model::kNoIno ||
+                                                                  model::tree::cursor(s, op, 1) != nullptr);
+      if (op == stepping || model::pin_tag(pin) > 1 || second_under_way ||
+          model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin)) {
         ++i;
         continue;
       }
       s.pins.erase(s.pins.begin() + static_cast<std::ptrdiff_t>(i));
     }
+    // Likewise a walk stopped at a symlink it follows: let go when a walk now stops there too.
+    for (size_t i = 0; i < s.cursors.size();) {
+      const model::WalkCursor& at = s.cursors[i];
+      if (at.key == stepping || !model_.walk_reaches(s, *input.ops[at.key].op, at)) {
+        ++i;
+        continue;
+      }
+      const model::Ino held = at.cur;
+      s.cursors.erase(s.cursors.begin() + static_cast<std::ptrdiff_t>(i));
+      model::tree::maybe_free(s, held);
+    }
   }
+
+  static bool holds_walks(const model::State& s) { return !s.pins.empty() || !s.cursors.empty(); }
 
   // The last step of a statx whose walk holds `held`: the attributes as they are now.
   void statx_attributes(const model::State& s, const CheckInput& input, uint32_t index, model::Ino held,
@@ -126,7 +166,7 @@ class RunModel {
       t.result = kRefused;
     }
     model::tree::drop_pins(t.next, index);
-    if (!t.next.pins.empty()) forget_repeatable_walks(t.next, input, index);
+    if (holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
     canonical_.apply(t.next);
   }
 
@@ -198,6 +238,7 @@ class RunModel {
   const std::vector<int32_t>& chain_results_;
   mutable CanonicalNumbering canonical_;  // scratch buffers only
   mutable std::string* explain_ = nullptr;
+  mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
 };
 
 // Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
@@ -417,9 +458,18 @@ std::string explain_steps(const LookupCheck& check) {
       for (uint64_t pin : after.pins) {
         if (model::pin_op(pin) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
         const int walk = model::pin_tag(pin);
+        if (walk == model::kLockedParent)
+          text += print_op(*c.op) + ": ->rmdir() removed the directory, its name not yet unhashed\n";
+        if (walk > 1) continue;
         const bool object = (c.op->kind == OpKind::kLink && walk == 0) || c.op->kind == OpKind::kStatx;
         text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
                 (object ? "found " : "its parent is ") + model::node_name(after, model::pin_ino(pin)) + "\n";
+      }
+      for (const model::WalkCursor& at : after.cursors) {
+        if (at.key != op) continue;
+        text += "walk of \"" + std::string(walk_path(*c.op, at.walk)) + "\" for " + print_op(*c.op) +
+                ": follows a symlink, goes on from " + model::node_name(after, at.cur) + " with \"" +
+                std::string(model::name_of(at.rest)) + "\"\n";
       }
     }
     before = after.pins;
