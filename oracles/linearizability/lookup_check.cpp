@@ -25,6 +25,8 @@ namespace {
 using model::LookupModel;
 using model::Profile;
 
+constexpr int kOpened = 10;  // pin tags 11..14: an open's file before its register is filled
+
 // LookupModel as the search sees it, plus io_uring's linked chains (uring_chains.hpp),
 // which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
 // `chain_ops` have one outcome, `chain_results`' entry, with the state unchanged but for a
@@ -66,6 +68,11 @@ class RunModel {
       return step(s, op, out);
     }
     if (&op == &check_.ring_exit) return step(s, op, out);
+    if (op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed) {
+      for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
+        if (const model::Ino held = model::tree::pinned(s, index, kOpened + access); held != model::kNoIno)
+          return fill_register(s, op, index, held, static_cast<model::Access>(access), c.result, out);
+    }
     const model::Seen& seen = check_.seen[index];
     if (op.kind == OpKind::kStatx)
       if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
@@ -81,10 +88,14 @@ class RunModel {
           t.result = kRefused;
         }
       }
+      if (t.result == c.result && defers_register(op, c, s)) defer_register(t, op, index);
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
       if (t.result != model::kWalked && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
+      // A walk's step adds what it holds to a canonical state: a node reached from the
+      // root keeps its number, and a state numbered otherwise is only a missed merge.
+      if (t.result == model::kWalked && only_walks_differ(s, t.next)) continue;
       if (!(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
@@ -98,9 +109,76 @@ class RunModel {
     }
   }
 
-  // The op's steps taken now one after another, each the first outcome it may give (a
-  // walk has one): the count of steps before its last if the last gives the observed
-  // outcome and leaves `s` as it was, else -1. For the search's reduction of pure ops.
+  // An open's fd reaches the program's register when the executor reads the op's
+  // completion (the syscall's return, the CQE), after the kernel opened the file: another
+  // thread's close of that register in between finds it empty. So a successful open into
+  // an empty register is two steps: the kernel's open, the file held (pin kOpened +
+  // access), then the register filled. Into a register that holds a file it stays one
+  // step (the old file's release is the executor's too, but needs no second look here).
+  static bool defers_register(const Op& op, const CheckOp& c, const model::State& s) {
+    return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed && !c.hung &&
+           c.result >= 0 && s.regs[op.fd].empty();
+  }
+
+  static void defer_register(model::Transition& t, const Op& op, uint32_t index) {
+    const model::FileRef r = t.next.regs[op.fd];
+    if (r.empty()) return;
+    t.next.regs[op.fd] = {};
+    model::tree::add_pin(t.next, index, kOpened + static_cast<int>(r.access), r.ino);
+    t.result = model::kWalked;
+  }
+
+  void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
+                     int32_t result, std::vector<model::Transition>& out) const {
+    out.clear();
+    out.push_back({result, s});
+    model::State& next = out.back().next;
+    const model::FileRef old = next.regs[op.fd];  // another thread's open filled it meanwhile
+    next.regs[op.fd] = {held, access};
+    model::tree::release(next, old);
+    model::tree::drop_pins(next, index);
+    canonical_.apply(next);
+  }
+
+  // Whether `other`'s next change from `walked` (the state `walker`'s walk step left),
+  // after any walks of its own, meets the walk: the walk is still held after it (after an
+  // op's last step the walks it leaves as they were are let go: forget_repeatable_walks()).
+  // A changing step that is not its op's last (rmdir's ->rmdir()) always meets it, and so
+  // does every change an open's file before its register (never let go) sees.
+  bool walk_meets(const model::State& walked, const CheckInput& input, uint32_t walker, uint32_t other) const {
+    model::State at = walked;
+    for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(at, input, other, meet_);
+      const model::Transition* next_walk = nullptr;
+      for (const model::Transition& t : meet_) {
+        if (only_walks_differ(at, t.next)) {
+          if (t.result == model::kWalked) next_walk = &t;
+          continue;
+        }
+        if (holds(t.next, walker)) return true;
+      }
+      if (!next_walk) return false;
+      at = next_walk->next;
+    }
+    return true;
+  }
+
+  static bool holds(const model::State& s, uint32_t key) {
+    return std::any_of(s.pins.begin(), s.pins.end(), [&](uint64_t p) { return model::pin_op(p) == key; }) ||
+           std::any_of(s.cursors.begin(), s.cursors.end(), [&](const model::WalkCursor& w) { return w.key == key; });
+  }
+
+  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning).
+  static bool only_walks_differ(const model::State& a, const model::State& b) {
+    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed;
+  }
+
+  // The op's steps taken now one after another: the count of steps before its last if
+  // every step but the last is a walk (only what the op itself holds changes, which no
+  // other op reads; a walk has one outcome) and the last gives the observed outcome and
+  // leaves `s` as it was, else -1. For the search's reduction of pure ops: no other op
+  // can tell the op's steps apart from none. A step that changes what others see (a
+  // cancelled close takes its fd out of the register) rules the op out.
   int steps_through(const model::State& s, const CheckInput& input, uint32_t index) const {
     const CheckOp& c = input.ops[index];
     if (c.hung) return -1;
@@ -108,11 +186,19 @@ class RunModel {
     model::State at = s;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, index, out);
-      auto walked = std::find_if(out.begin(), out.end(), [](const model::Transition& t) { return t.result == model::kWalked; });
-      for (const model::Transition& t : out)
-        if (t.result == c.result && t.next == s) return walks;
-      if (walked == out.end()) return -1;
-      at = std::move(walked->next);
+      const model::Transition* walked = nullptr;
+      bool matches = false;
+      for (const model::Transition& t : out) {
+        if (t.result == model::kWalked) {
+          if (walked || !only_walks_differ(at, t.next)) return -1;
+          walked = &t;
+        } else if (t.result == c.result && t.next == s) {
+          matches = true;
+        }
+      }
+      if (matches) return walks;
+      if (!walked) return -1;
+      at = walked->next;
     }
     return -1;
   }
@@ -239,6 +325,7 @@ class RunModel {
   mutable CanonicalNumbering canonical_;  // scratch buffers only
   mutable std::string* explain_ = nullptr;
   mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
+  mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
 };
 
 // Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
@@ -460,6 +547,9 @@ std::string explain_steps(const LookupCheck& check) {
         const int walk = model::pin_tag(pin);
         if (walk == model::kLockedParent)
           text += print_op(*c.op) + ": ->rmdir() removed the directory, its name not yet unhashed\n";
+        if (walk > kOpened && walk <= kOpened + static_cast<int>(model::Access::kPath))
+          text += print_op(*c.op) + ": the kernel opened " + model::node_name(after, model::pin_ino(pin)) +
+                  ", the register is filled when the executor reads the completion\n";
         if (walk > 1) continue;
         const bool object = (c.op->kind == OpKind::kLink && walk == 0) || c.op->kind == OpKind::kStatx;
         text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
