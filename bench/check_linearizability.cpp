@@ -7,7 +7,7 @@
 // With the lookup model every history carries identities (an inode number per model node,
 // its type, a statx's nlink: history_gen.hpp), and the d<j>/n<i> rows give walks a
 // component before the last, so namespace ops are taken in steps.
-// Usage: bench_check_linearizability [SEED [toy|lookup]]
+// Usage: bench_check_linearizability [SEED [toy|lookup [ROW [BUDGET_S]]]] (ROW: a part of the rows' names)
 #include <sys/resource.h>
 
 #include <cerrno>
@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "oracles/linearizability/history_gen.hpp"
@@ -46,15 +47,19 @@ lin::CheckResult check(const M& model, const nfz::History& h, lin::CheckInput& i
   }
 }
 
+const char* g_only = "";  // run only the rows whose name contains this (argv[3])
+double g_budget_s = 2;    // the bar (argv[4] for a longer look: over it the answer is unknown)
+
 template <lin::Model M>
 void run(const M& model, const char* what, const lin::GenShape& shape, bool mutate) {
+  if (std::string_view(what).find(g_only) == std::string_view::npos) return;
   nfz::History h = lin::generate_history(model, shape);
   if (mutate) h.events[h.events.size() / 2].result = -EPROTO;  // an outcome no op gives
   lin::CheckInput input;
   const long rss_before = peak_rss_mb();
   auto start = std::chrono::steady_clock::now();
   lin::Budget budget;
-  budget.max_seconds = 2;  // the bar: over it the answer is unknown
+  budget.max_seconds = g_budget_s;
   lin::CheckResult r = check(model, h, input, budget);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   std::printf("| %s | %zu | %d | %s | %llu | %.3f s | %llu | %.1f, %d | %zu | %ld MB | %ld MB |\n", what, shape.ops,
@@ -107,6 +112,8 @@ int main(int argc, char** argv) {
   const uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 20261124;
   const bool toy = argc <= 2 || std::string(argv[2]) != "lookup";
   const bool lookup = argc <= 2 || std::string(argv[2]) != "toy";
+  if (argc > 3) g_only = argv[3];
+  if (argc > 4) g_budget_s = std::strtod(argv[4], nullptr);
   if (toy) run_all(nfz::oracles::lin::toy::FlatModel{}, "toy flat namespace (tests/oracles/lin_toy_model.hpp)", seed);
   if (lookup)
     run_all(nfz::model::LookupModel(nfz::model::Profile::kTmpfs, nfz::model::Mode::kConcurrent),

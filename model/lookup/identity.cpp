@@ -63,7 +63,7 @@ int32_t expected_nlink(const State& s, Ino ino) {
   if (n.type != NodeType::kDir || n.nlink == 0) return n.nlink;
   int32_t subdirs = 0;
   auto it = std::lower_bound(s.dirents.begin(), s.dirents.end(), tree::dirent_key(ino, 0, 0));
-  for (; it != s.dirents.end() && tree::dirent_dir(*it) == ino; ++it) subdirs += tree::is_dir(s, tree::dirent_ino(*it));
+  for (; it != s.dirents.end() && tree::dirent_dir(*it) == ino; ++it) subdirs += tree::is_dir(s, tree::dirent_ino(*it)) && s.nodes[tree::dirent_ino(*it)].nlink > 0;  // not one rmdir removed (step_rmdir())
   return 2 + subdirs;
 }
 

@@ -85,6 +85,22 @@ struct FileRef {
 // Otherwise the slot is the op's register number.
 inline int fixed_slot(const Op& op) { return op.arg ? static_cast<int>(op.arg) - 1 : op.fd; }
 
+// A walk stopped where it followed a symlink (LookupModel::step_in_steps()): pick_link()
+// read the body and the walk goes on with it in a later step. What nd holds then: the
+// directory it is in, the body with the rest of the path after it (interned), the links
+// followed (nd->total_link_count), its lookup flags and whether nd->root is set.
+struct WalkCursor {
+  uint32_t key = 0;   // the op's key
+  uint8_t walk = 0;   // which of its walks
+  uint8_t links = 0;
+  uint8_t flags = 0;
+  bool root_set = false;
+  Ino cur = 0;
+  uint32_t rest = 0;  // an interned name (model/lookup/names.hpp)
+
+  bool operator==(const WalkCursor&) const = default;
+};
+
 class State {
  public:
   bool operator==(const State&) const = default;
@@ -101,6 +117,8 @@ class State {
   // source; a checker's own steps may hold files too), as make_pin(), sorted. A held node
   // is not freed.
   std::vector<uint64_t> pins;
+  // Walks in progress past a followed symlink, sorted by (key, walk). Their node is held.
+  std::vector<WalkCursor> cursors;
 };
 
 // The result of a step that is not an op's last (step_in_steps()): the op goes on.
@@ -147,6 +165,9 @@ class LookupModel {
   // What walk `walk` of `op` (step_in_steps()'s numbering; a statx's lookup is walk 0)
   // reaches in `s`, or kNoIno if it fails there.
   Ino walk_now(const State& s, const Op& op, int walk) const;
+  // Whether the walk `at` is part of, taken from its start now, follows its symlinks to
+  // the same place (the same directory, the same path left, the same count of links).
+  bool walk_reaches(const State& s, const Op& op, const WalkCursor& at) const;
 
   Profile profile() const { return profile_; }
   Mode mode() const { return mode_; }

@@ -42,6 +42,9 @@ size_t State::hash() const {
   for (const FileRef& r : regs) h = mix(h, ref_bits(r));
   for (const FileRef& r : fixed) h = mix(h, ref_bits(r));
   for (uint64_t p : pins) h = mix(h, p);
+  for (const WalkCursor& c : cursors)
+    h = mix(mix(h, uint64_t{c.key} << 32 | uint64_t{c.walk} << 24 | uint64_t{c.links} << 16 | c.cur),
+            uint64_t{c.rest} << 16 | uint64_t{c.flags} << 8 | c.root_set);
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
@@ -126,6 +129,9 @@ std::string describe_state(const State& s) {
   }
   for (uint64_t p : s.pins)
     out += "op " + std::to_string(pin_op(p)) + " step " + std::to_string(pin_tag(p)) + " holds " + name(pin_ino(p)) + "\n";
+  for (const WalkCursor& c : s.cursors)
+    out += "op " + std::to_string(c.key) + " walk " + std::to_string(c.walk) + " is in " + name(c.cur) + " with \"" +
+           std::string(name_of(c.rest)) + "\" to walk\n";
   return out;
 }
 

@@ -10,6 +10,11 @@
 
 namespace nfz::model {
 
+// Pin tags of an rmdir between ->rmdir() and d_delete() (step_rmdir()): the parent it
+// holds locked, and the removed directory, whose name is still there.
+inline constexpr int kLockedParent = 8;
+inline constexpr int kLockedChild = 9;
+
 struct StepContext {
   const LookupModel& model;
   const State& s;

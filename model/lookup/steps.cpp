@@ -9,6 +9,7 @@
 // ended and the op's last step are two points in the order, with other ops between them.
 #include <algorithm>
 #include <cerrno>
+#include <string>
 
 #include "model/lookup/state_pool.hpp"
 #include "model/lookup/step_context.hpp"
@@ -50,6 +51,39 @@ bool fails_before_walking(const Op& op) {
 // name comes before the last component. These ops always walk from the root (AT_FDCWD).
 bool walk_has_gap(const WalkSpec& w) { return w.object || names_before_last(w.path); }
 
+// One step of a walk: from its start, or from where it followed a symlink (`at`), to the
+// next symlink it follows or its end (Walker::walk_segment()). pick_link() reads the body
+// and link_path_walk() goes on with it under no lock, and nothing retries the walk when a
+// rename moves or replaces what the body names in between: each lookup is checked against
+// its own parent only (lookup_fast()'s d_seq). So the body's walk is a later step.
+int walk_step(Walker& w, const WalkSpec& spec, const WalkCursor* at, std::string& rest) {
+  if (!at) {
+    if (int err = w.init(spec.path, Start{}); err) return err;
+    return w.walk_segment(spec.path, spec.object, rest);
+  }
+  w.resume(*at);
+  const std::string body(name_of(at->rest));
+  return w.walk_segment(body, spec.object, rest);
+}
+
+// Whether a parent the op's last step locks is held by another op's rmdir (between
+// ->rmdir() and d_delete(), step_rmdir()): inode_lock_nested() and lock_rename() wait.
+bool parent_locked(const State& s, Profile profile, const WalkSpec* walks, int n, uint32_t key) {
+  const bool any = std::any_of(s.pins.begin(), s.pins.end(), [](uint64_t p) { return pin_tag(p) == kLockedParent; });
+  if (!any) return false;
+  for (int i = 0; i < n; ++i) {
+    if (walks[i].object) continue;
+    Ino dir = tree::pinned(s, key, i);
+    if (dir == kNoIno) {
+      Walker w(s, profile, 0);
+      if (w.parent(walks[i].path, Start{}) != 0) continue;
+      dir = w.cur();
+    }
+    if (tree::locked_by_other(s, dir, key, kLockedParent)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : tree::pinned(s, key, walk); }
@@ -76,19 +110,26 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
   for (int i = 0; i < n; ++i) {
     if (!walk_has_gap(walks[i]) || tree::pinned(s, key, i) != kNoIno) continue;
     recycle_outcomes(out);
+    std::string rest;
     Walker w(s, profile_, 0);
-    const int err = walks[i].object ? w.lookup(walks[i].path, Start{}) : w.parent(walks[i].path, Start{});
+    const int r = walk_step(w, walks[i], tree::cursor(s, key, i), rest);
     State next = copy_state(s);
-    if (err) {  // the op ends here, with the walk's error
+    if (r < 0) {  // the op ends here, with the walk's error
       tree::drop_pins(next, key);
-      out.push_back({err, std::move(next)});
+      tree::drop_cursors(next, key);
+      out.push_back({r, std::move(next)});
+    } else if (r == Walker::kPaused) {
+      tree::set_cursor(next, w.cursor_here(key, i, rest));
+      out.push_back({kWalked, std::move(next)});
     } else {
+      tree::drop_cursors(next, key);
       tree::add_pin(next, key, i, w.cur());
       out.push_back({kWalked, std::move(next)});
     }
     return;
   }
   recycle_outcomes(out);
+  if (parent_locked(s, profile_, walks, n, key)) return;  // no outcome: the op waits for the lock
   StepContext c{*this, s, op, out};
   c.key = key;
   switch (op.kind) {
@@ -101,7 +142,23 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
     case OpKind::kSymlink: step_symlink(c); break;
     default: break;
   }
-  for (Transition& t : out) tree::drop_pins(t.next, key);
+  for (Transition& t : out)
+    if (t.result != kWalked) tree::drop_pins(t.next, key);
+}
+
+bool LookupModel::walk_reaches(const State& s, const Op& op, const WalkCursor& at) const {
+  WalkSpec walks[2];
+  if (at.walk >= walks_of(op, walks)) return false;
+  Walker w(s, profile_, 0);
+  std::string rest;
+  int r = walk_step(w, walks[at.walk], nullptr, rest);
+  for (;;) {
+    if (r != Walker::kPaused) return false;
+    const WalkCursor here = w.cursor_here(at.key, at.walk, rest);
+    if (here.links >= at.links) return here == at;
+    WalkCursor next = here;
+    r = walk_step(w, walks[at.walk], &next, rest);
+  }
 }
 
 }  // namespace nfz::model

@@ -20,6 +20,8 @@ bool referenced(const State& s, Ino ino) {
     if (!r.empty() && r.ino == ino) return true;
   for (uint64_t p : s.pins)
     if (pin_ino(p) == ino) return true;
+  for (const WalkCursor& c : s.cursors)
+    if (c.cur == ino) return true;
   if (is_dir(s, ino))
     for (size_t i = 0; i < s.nodes.size(); ++i)
       if (i != ino && s.nodes[i].type == NodeType::kDir && s.nodes[i].parent == ino) return true;
@@ -111,6 +113,41 @@ void drop_pins(State& s, uint32_t key) {
     if (mine(p) && n < 16) held[n++] = pin_ino(p);
   if (n == 0) return;
   s.pins.erase(std::remove_if(s.pins.begin(), s.pins.end(), mine), s.pins.end());
+  for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
+}
+
+bool locked_by_other(const State& s, Ino dir, uint32_t key, int tag) {
+  for (uint64_t p : s.pins)
+    if (pin_tag(p) == tag && pin_ino(p) == dir && pin_op(p) != key) return true;
+  return false;
+}
+
+const WalkCursor* cursor(const State& s, uint32_t key, int walk) {
+  for (const WalkCursor& c : s.cursors)
+    if (c.key == key && c.walk == walk) return &c;
+  return nullptr;
+}
+
+void set_cursor(State& s, const WalkCursor& c) {
+  auto before = [](const WalkCursor& a, const WalkCursor& b) { return a.key != b.key ? a.key < b.key : a.walk < b.walk; };
+  auto it = std::lower_bound(s.cursors.begin(), s.cursors.end(), c, before);
+  Ino old = kNoIno;
+  if (it != s.cursors.end() && it->key == c.key && it->walk == c.walk) old = it->cur, *it = c;
+  else s.cursors.insert(it, c);
+  if (old != kNoIno) maybe_free(s, old);
+}
+
+void drop_cursors(State& s, uint32_t key) {
+  Ino held[2];
+  int n = 0;
+  for (auto it = s.cursors.begin(); it != s.cursors.end();) {
+    if (it->key != key) {
+      ++it;
+      continue;
+    }
+    if (n < 2) held[n++] = it->cur;
+    it = s.cursors.erase(it);
+  }
   for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
 }
 

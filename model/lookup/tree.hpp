@@ -42,6 +42,15 @@ void add_pin(State& s, uint32_t key, int tag, Ino ino);
 Ino pinned(const State& s, uint32_t key, int tag);
 void drop_pins(State& s, uint32_t key);
 
+// Whether an op other than `key` holds `dir`'s i_rwsem (a pin tagged `tag` on it).
+bool locked_by_other(const State& s, Ino dir, uint32_t key, int tag);
+
+// State::cursors: the cursor of walk `walk` of `key`, or null; sets (or replaces) one;
+// lets every cursor of `key` go (freeing what nothing else holds).
+const WalkCursor* cursor(const State& s, uint32_t key, int walk);
+void set_cursor(State& s, const WalkCursor& c);
+void drop_cursors(State& s, uint32_t key);
+
 // Whether `a` is `d` or one of its ancestors (following Node::parent).
 bool is_ancestor(const State& s, Ino a, Ino d);
 

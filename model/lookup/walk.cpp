@@ -240,6 +240,64 @@ int Walker::lookup(std::string_view path, const Start& start) {
   return 0;
 }
 
+int Walker::walk_segment(std::string_view rest, bool object, std::string& next) {
+  last_type_ = LastType::kRoot;
+  last_ = {};
+  trailing_slash_ = false;
+  std::string_view body;
+  bool more = false;
+  const int r = each_component(rest, [&](const Component& c) {
+    last_ = c.name;
+    last_type_ = type_of(c.name);
+    trailing_slash_ = c.trailing_slash;
+    if (c.rest.empty()) {  // the last component: path_parentat() stops before it
+      if (!object) return 0;
+      if (int err = walk_last(body, more); err) return err;
+      if (more) next = body;
+      return more ? kPaused : 0;
+    }
+    if (last_type_ != LastType::kNorm) {
+      if (int err = handle_dots(last_type_); err) return err;
+    } else {
+      int err = 0;
+      const Ino child = lookup_child(cur_, last_, err);
+      if (err) return err;
+      if (err = step_into(child, true, body, more); err) return err;
+      if (more) {
+        next.assign(body);
+        next += '/';
+        next += c.rest;
+        return kPaused;
+      }
+    }
+    return tree::is_dir(s_, cur_) ? 0 : -ENOTDIR;
+  });
+  if (r || !object) return r;
+  trace_.completed = true;  // complete_walk()
+  return (flags_ & kLookupDirectory) && !tree::is_dir(s_, cur_) ? -ENOTDIR : 0;
+}
+
+void Walker::resume(const WalkCursor& c) {
+  root_ = kRootIno;
+  started_ = true;
+  root_set_ = c.root_set;
+  total_links_ = c.links;
+  flags_ = c.flags;
+  cur_ = c.cur;
+}
+
+WalkCursor Walker::cursor_here(uint32_t key, int walk, std::string_view next) const {
+  WalkCursor c;
+  c.key = key;
+  c.walk = static_cast<uint8_t>(walk);
+  c.links = static_cast<uint8_t>(total_links_);
+  c.flags = static_cast<uint8_t>(flags_);
+  c.root_set = root_set_;
+  c.cur = cur_;
+  c.rest = intern(next);
+  return c;
+}
+
 int Walker::parent(std::string_view path, const Start& start) {
   if (int err = init(path, start); err) return err;
   return link_path_walk(path);

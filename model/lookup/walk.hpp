@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "model/lookup/lookup_model.hpp"
@@ -77,6 +78,19 @@ class Walker {
   int lookup(std::string_view path, const Start& start);
   // path_parentat(): the parent in cur(), the last component in last().
   int parent(std::string_view path, const Start& start);
+
+  // A walk taken in steps (LookupModel::step_in_steps()), for the AT_FDCWD walks of the
+  // namespace ops: walk_segment() goes along `rest` from cur() until the walk ends (0; a
+  // parent walk leaves the last component in last(), unwalked) or fails (-errno), or until
+  // step_into() follows a symlink: then it stops (kPaused) with the body, and what was left
+  // after the symlink, in `next`. The next step resume()s there. link_path_walk() walks a
+  // body as if it stood in the path in the symlink's place (its last component with
+  // walk_component(nd, 0), which follows a symlink as a middle component does), so the body
+  // and the rest make one path.
+  static constexpr int kPaused = 1;
+  int walk_segment(std::string_view rest, bool object, std::string& next);
+  void resume(const WalkCursor& c);
+  WalkCursor cursor_here(uint32_t key, int walk, std::string_view next) const;
 
   // A dcache lookup of `name` in `dir` the way lookup_fast()/lookup_slow() see it:
   // ENAMETOOLONG from ->lookup(), ENOENT in a removed directory; records the trace.

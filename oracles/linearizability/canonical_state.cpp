@@ -50,6 +50,10 @@ void CanonicalNumbering::apply(model::State& s) {
     visit(model::pin_ino(p));
     drain(s);
   }
+  for (const model::WalkCursor& c : s.cursors) {  // walks in progress past a symlink
+    visit(c.cur);
+    drain(s);
+  }
   // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
   for (size_t i = 0; i < n; ++i)
     if (s.nodes[i].type != NodeType::kFree) visit(static_cast<Ino>(i));
@@ -72,6 +76,8 @@ void CanonicalNumbering::apply(model::State& s) {
       if (!r.empty() && r.ino < n) r.ino = label_[r.ino];
   for (uint64_t& p : s.pins)  // the keys keep their order
     if (model::pin_ino(p) < n) p = (p & ~uint64_t{0xffff}) | label_[model::pin_ino(p)];
+  for (model::WalkCursor& c : s.cursors)
+    if (c.cur < n) c.cur = label_[c.cur];
   s.nodes.swap(nodes_);
   s.dirents.swap(dirents_);
 }

@@ -19,6 +19,7 @@
 #include <bit>
 #include <chrono>
 #include <concepts>
+#include <limits>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -184,9 +185,21 @@ class Search {
         step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
-        // An op that may also take a step that is not its last is not linearized now: the
-        // state between its steps may be what explains another op.
-        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) continue;
+        // An op that may also take a step that is not its last is not linearized now by
+        // this step alone: the state between its steps may be what explains another op.
+        // But if all its steps taken now, one after another, give its outcome and leave
+        // the state as it was, the same argument as for a one-step pure op holds for the
+        // whole op: linearized at once, its steps in the path.
+        if (std::any_of(out.begin(), out.end(), [](const auto& t) { return is_intermediate<M>(t.result); })) {
+          if constexpr (requires { model_.steps_through(work_[i].state, input_, op_of_slot_[s]); }) {
+            const int walks = model_.steps_through(work_[i].state, input_, op_of_slot_[s]);
+            if (walks < 0) continue;
+            stuttered |= uint64_t{1} << s;
+            for (int k = 0; k < walks; ++k) path = extend(path, op_of_slot_[s] | kStepBit);
+            path = extend(path, op_of_slot_[s]);
+          }
+          continue;
+        }
         for (const auto& t : out) {
           if (t.result == c.result && t.next == work_[i].state) {
             stuttered |= uint64_t{1} << s;
@@ -200,21 +213,54 @@ class Search {
         next_.insert({work_[i].state, lin & ~bit, path, 0});
         continue;
       }
-      for (uint64_t rest = open & ~stuttered; rest; rest &= rest - 1) {
+      const uint64_t walked = work_[i].walked;
+      const uint64_t movers = open & ~stuttered;
+      for (uint64_t rest = movers; rest; rest &= rest - 1) {
         const int s = std::countr_zero(rest);
         const uint32_t candidate = op_of_slot_[s];
         const CheckOp& c = input_.ops[candidate];
-        for (auto& t : transitions_[s]) {
-          if (is_intermediate<M>(t.result)) {  // a walk: the op goes on from the state it leads to
-            work_.insert({std::move(t.next), lin, extend(path, candidate | kStepBit), 0});
+        // A walk that no other op's next step meets (changes what it found) is taken
+        // together with its op's next step: walks_met() says why that loses no order.
+        std::vector<Transition>& steps = transitions_[s];
+        std::vector<uint32_t>& paths = step_paths_[s];
+        paths.assign(steps.size(), path);
+        for (size_t k = 0; k < steps.size(); ++k) {
+          Transition& t = steps[k];
+          if (!is_intermediate<M>(t.result)) continue;
+          const bool walk = only_walks_differ(work_[i].state, t.next);
+          if (walk && steps.size() < kMaxAbsorbed && !walk_met(t.next, candidate, s, movers, i)) {
+            more_.clear();
+            step_op(model_, t.next, input_, candidate, more_);
+            ++result_.stats.steps;
+            const uint32_t through = extend(paths[k], candidate | kStepBit);
+            steps[k].result = kAbsorbed;  // `t` dangles once `steps` grows
+            for (Transition& m : more_) {
+              steps.push_back(std::move(m));
+              paths.push_back(through);
+            }
             continue;
           }
+          const uint64_t now = walk ? walked | uint64_t{1} << s : 0;
+          work_.insert({std::move(t.next), lin, extend(paths[k], candidate | kStepBit), 0, now});
+          t.result = kAbsorbed;
+        }
+        for (size_t k = 0; k < steps.size(); ++k) {
+          Transition& t = steps[k];
+          if (t.result == kAbsorbed || is_intermediate<M>(t.result)) continue;
           if (!c.hung && t.result != c.result) continue;
           // A hung op need never take effect, so taking effect without a change is useless.
           if (c.hung && t.next == work_[i].state) continue;
-          const uint32_t next_path = extend(path, candidate);
+          // After walks, a change or the last step of an op that walked: another op's step
+          // that changes nothing commutes with the walks, so the order that takes it
+          // before them is searched already.
+          uint64_t still = 0;
+          if (walked && only_walks_differ(work_[i].state, t.next)) {
+            if (!(walked & (uint64_t{1} << s))) continue;
+            still = walked & ~(uint64_t{1} << s);
+          }
+          const uint32_t next_path = extend(paths[k], candidate);
           if (candidate == op) next_.insert({std::move(t.next), lin, next_path, 0});
-          else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), next_path, 0});
+          else work_.insert({std::move(t.next), lin | (uint64_t{1} << s), next_path, 0, still});
         }
       }
       if (!within_budget()) return false;
@@ -227,6 +273,43 @@ class Search {
     ++result_.stats.returns;
     if (in_flight_ == 0) ++result_.stats.quiescent_cuts;
     return true;
+  }
+
+  // Whether `b` is `a` but for what walks in progress hold: a model that takes ops in
+  // steps says so with `bool only_walks_differ(const State&, const State&) const`. The
+  // search then takes a walk only where a change or its own op's next step follows it:
+  // a walk and a step of another op that changes nothing commute (the walk reads the
+  // same namespace, the step reads no other op's walk), so any order can move each walk
+  // later until one of those follows it. Without the hook no step counts as a walk.
+  bool only_walks_differ(const State& a, const State& b) const {
+    if constexpr (requires { { model_.only_walks_differ(a, b) } -> std::convertible_to<bool>; })
+      return model_.only_walks_differ(a, b);
+    else
+      return false;
+  }
+
+  // Whether the walk op `walker` took into `walked` is met by the next change of another op
+  // now movable (after its own walks: a step that changes the state and after which the walk is still held:
+  // the model lets go of a walk a change leaves as it was). A walk no such step meets can
+  // move later past whatever comes next, up to its own op's next step: so it is taken
+  // together with that step, and the search branches on a walk only where a change meets
+  // it. Without the model's hook every walk is met.
+  bool walk_met(const State& walked, uint32_t walker, int slot, uint64_t movers, size_t config) {
+    if constexpr (requires { { model_.walk_meets(walked, input_, walker, walker) } -> std::convertible_to<bool>; }) {
+      for (uint64_t rest = movers & ~(uint64_t{1} << slot); rest; rest &= rest - 1) {
+        const int other = std::countr_zero(rest);
+        const auto& steps = transitions_[other];
+        const bool changes = std::any_of(steps.begin(), steps.end(), [&](const Transition& t) {
+          return is_intermediate<M>(t.result) || !only_walks_differ(work_[config].state, t.next);
+        });
+        if (!changes) continue;
+        ++result_.stats.steps;
+        if (model_.walk_meets(walked, input_, walker, op_of_slot_[other])) return true;
+      }
+      return false;
+    } else {
+      return true;
+    }
   }
 
   uint32_t extend(uint32_t parent, uint32_t op) {
@@ -281,6 +364,11 @@ class Search {
   uint64_t in_flight_ = 0;
   ConfigSet<State> frontier_, next_, work_;
   std::vector<Transition> transitions_[kMaxInFlight];  // per in-flight slot
+  std::vector<uint32_t> step_paths_[kMaxInFlight];     // the path before each of them
+  std::vector<Transition> more_;                       // an absorbed walk's next step
+  static constexpr size_t kMaxAbsorbed = 64;
+  // A transition already taken (a walk taken alone, or together with its op's next step).
+  static constexpr int32_t kAbsorbed = std::numeric_limits<int32_t>::min() + 3;
   std::vector<bool> pure_;
   std::vector<Node> nodes_;
   uint32_t deepest_ = 0;

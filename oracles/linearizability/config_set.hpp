@@ -15,6 +15,10 @@ struct Config {
   uint64_t linearized = 0;  // bit per in-flight slot
   uint32_t path = 0;        // node of the linearization that led here (0: not tracked)
   size_t hash = 0;
+  // The in-flight slots whose walks are the steps since the last change of the state
+  // (checker.hpp): the search extends it only by more walks, a change, or a last step of
+  // one of these ops.
+  uint64_t walked = 0;
 };
 
 template <typename State>
@@ -24,7 +28,7 @@ class ConfigSet {
 
   // Inserts unless an equal (state, linearized) pair is there; true if inserted.
   bool insert(Item&& item) {
-    item.hash = mix(item.state.hash(), item.linearized);
+    item.hash = mix(item.state.hash(), item.linearized ^ (item.walked * 0xD6E8FEB86659FD93ull));
     if ((items_.size() + 1) * 2 > table_.size()) grow();
     size_t mask = table_.size() - 1;
     for (size_t i = item.hash & mask;; i = (i + 1) & mask) {
@@ -35,7 +39,8 @@ class ConfigSet {
         return true;
       }
       const Item& other = items_[slot - 1];
-      if (other.hash == item.hash && other.linearized == item.linearized && other.state == item.state)
+      if (other.hash == item.hash && other.linearized == item.linearized && other.walked == item.walked &&
+          other.state == item.state)
         return false;
     }
   }

@@ -11,7 +11,9 @@
 #include <limits>
 
 #include "core/flags.hpp"
+#include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
+#include "model/lookup/walk.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/report.hpp"
@@ -22,6 +24,8 @@ namespace {
 
 using model::LookupModel;
 using model::Profile;
+
+constexpr int kOpened = 10;  // pin tags 11..14: an open's file before its register is filled
 
 // LookupModel as the search sees it, plus io_uring's linked chains (uring_chains.hpp),
 // which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
@@ -64,6 +68,11 @@ class RunModel {
       return step(s, op, out);
     }
     if (&op == &check_.ring_exit) return step(s, op, out);
+    if (op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed) {
+      for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
+        if (const model::Ino held = model::tree::pinned(s, index, kOpened + access); held != model::kNoIno)
+          return fill_register(s, op, index, held, static_cast<model::Access>(access), c.result, out);
+    }
     const model::Seen& seen = check_.seen[index];
     if (op.kind == OpKind::kStatx)
       if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
@@ -79,10 +88,14 @@ class RunModel {
           t.result = kRefused;
         }
       }
+      if (t.result == c.result && defers_register(op, c, s)) defer_register(t, op, index);
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
-      if (t.result != model::kWalked && !t.next.pins.empty()) forget_repeatable_walks(t.next, input, index);
+      if (t.result != model::kWalked && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
+      // A walk's step adds what it holds to a canonical state: a node reached from the
+      // root keeps its number, and a state numbered otherwise is only a missed merge.
+      if (t.result == model::kWalked && only_walks_differ(s, t.next)) continue;
       if (!(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
@@ -96,6 +109,101 @@ class RunModel {
     }
   }
 
+  // An open's fd reaches the program's register when the executor reads the op's
+  // completion (the syscall's return, the CQE), after the kernel opened the file: another
+  // thread's close of that register in between finds it empty. So a successful open into
+  // an empty register is two steps: the kernel's open, the file held (pin kOpened +
+  // access), then the register filled. Into a register that holds a file it stays one
+  // step (the old file's release is the executor's too, but needs no second look here).
+  static bool defers_register(const Op& op, const CheckOp& c, const model::State& s) {
+    return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed && !c.hung &&
+           c.result >= 0 && s.regs[op.fd].empty();
+  }
+
+  static void defer_register(model::Transition& t, const Op& op, uint32_t index) {
+    const model::FileRef r = t.next.regs[op.fd];
+    if (r.empty()) return;
+    t.next.regs[op.fd] = {};
+    model::tree::add_pin(t.next, index, kOpened + static_cast<int>(r.access), r.ino);
+    t.result = model::kWalked;
+  }
+
+  void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
+                     int32_t result, std::vector<model::Transition>& out) const {
+    out.clear();
+    out.push_back({result, s});
+    model::State& next = out.back().next;
+    const model::FileRef old = next.regs[op.fd];  // another thread's open filled it meanwhile
+    next.regs[op.fd] = {held, access};
+    model::tree::release(next, old);
+    model::tree::drop_pins(next, index);
+    canonical_.apply(next);
+  }
+
+  // Whether `other`'s next change from `walked` (the state `walker`'s walk step left),
+  // after any walks of its own, meets the walk: the walk is still held after it (after an
+  // op's last step the walks it leaves as they were are let go: forget_repeatable_walks()).
+  // A changing step that is not its op's last (rmdir's ->rmdir()) always meets it, and so
+  // does every change an open's file before its register (never let go) sees.
+  bool walk_meets(const model::State& walked, const CheckInput& input, uint32_t walker, uint32_t other) const {
+    model::State at = walked;
+    for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(at, input, other, meet_);
+      const model::Transition* next_walk = nullptr;
+      for (const model::Transition& t : meet_) {
+        if (only_walks_differ(at, t.next)) {
+          if (t.result == model::kWalked) next_walk = &t;
+          continue;
+        }
+        if (holds(t.next, walker)) return true;
+      }
+      if (!next_walk) return false;
+      at = next_walk->next;
+    }
+    return true;
+  }
+
+  static bool holds(const model::State& s, uint32_t key) {
+    return std::any_of(s.pins.begin(), s.pins.end(), [&](uint64_t p) { return model::pin_op(p) == key; }) ||
+           std::any_of(s.cursors.begin(), s.cursors.end(), [&](const model::WalkCursor& w) { return w.key == key; });
+  }
+
+  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning).
+  static bool only_walks_differ(const model::State& a, const model::State& b) {
+    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed;
+  }
+
+  // The op's steps taken now one after another: the count of steps before its last if
+  // every step but the last is a walk (only what the op itself holds changes, which no
+  // other op reads; a walk has one outcome) and the last gives the observed outcome and
+  // leaves `s` as it was, else -1. For the search's reduction of pure ops: no other op
+  // can tell the op's steps apart from none. A step that changes what others see (a
+  // cancelled close takes its fd out of the register) rules the op out.
+  int steps_through(const model::State& s, const CheckInput& input, uint32_t index) const {
+    const CheckOp& c = input.ops[index];
+    if (c.hung) return -1;
+    std::vector<model::Transition>& out = through_;
+    model::State at = s;
+    for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(at, input, index, out);
+      const model::Transition* walked = nullptr;
+      bool matches = false;
+      for (const model::Transition& t : out) {
+        if (t.result == model::kWalked) {
+          if (walked || !only_walks_differ(at, t.next)) return -1;
+          walked = &t;
+        } else if (t.result == c.result && t.next == s) {
+          matches = true;
+        }
+      }
+      if (matches) return walks;
+      if (!walked) return -1;
+      at = walked->next;
+    }
+    return -1;
+  }
+  static constexpr int kMaxStepsThrough = 2 * model::kMaxSymlinks + 4;
+
   // After an op's last step: lets go of the walks of other ops in flight that a walk now
   // would repeat. A state holding such a walk's result is the state without it followed
   // by that walk, which the search reaches anyway (the op is in flight, its walk may come
@@ -106,13 +214,31 @@ class RunModel {
     for (size_t i = 0; i < s.pins.size();) {
       const uint64_t pin = s.pins[i];
       const uint32_t op = model::pin_op(pin);
-      if (op == stepping || model::pin_tag(pin) > 1 || model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin)) {
+      // A first walk stays held while the second is under way: redone later, it would
+      // come after the second walk began, which the kernel never does.
+      const bool second_under_way = model::pin_tag(pin) == 0 && (model::tree::pinned(s, op, 1) != model::kNoIno ||
+                                                                  model::tree::cursor(s, op, 1) != nullptr);
+      if (op == stepping || model::pin_tag(pin) > 1 || second_under_way ||
+          model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin)) {
         ++i;
         continue;
       }
       s.pins.erase(s.pins.begin() + static_cast<std::ptrdiff_t>(i));
     }
+    // Likewise a walk stopped at a symlink it follows: let go when a walk now stops there too.
+    for (size_t i = 0; i < s.cursors.size();) {
+      const model::WalkCursor& at = s.cursors[i];
+      if (at.key == stepping || !model_.walk_reaches(s, *input.ops[at.key].op, at)) {
+        ++i;
+        continue;
+      }
+      const model::Ino held = at.cur;
+      s.cursors.erase(s.cursors.begin() + static_cast<std::ptrdiff_t>(i));
+      model::tree::maybe_free(s, held);
+    }
   }
+
+  static bool holds_walks(const model::State& s) { return !s.pins.empty() || !s.cursors.empty(); }
 
   // The last step of a statx whose walk holds `held`: the attributes as they are now.
   void statx_attributes(const model::State& s, const CheckInput& input, uint32_t index, model::Ino held,
@@ -126,7 +252,7 @@ class RunModel {
       t.result = kRefused;
     }
     model::tree::drop_pins(t.next, index);
-    if (!t.next.pins.empty()) forget_repeatable_walks(t.next, input, index);
+    if (holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
     canonical_.apply(t.next);
   }
 
@@ -198,6 +324,8 @@ class RunModel {
   const std::vector<int32_t>& chain_results_;
   mutable CanonicalNumbering canonical_;  // scratch buffers only
   mutable std::string* explain_ = nullptr;
+  mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
+  mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
 };
 
 // Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
@@ -417,9 +545,21 @@ std::string explain_steps(const LookupCheck& check) {
       for (uint64_t pin : after.pins) {
         if (model::pin_op(pin) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
         const int walk = model::pin_tag(pin);
+        if (walk == model::kLockedParent)
+          text += print_op(*c.op) + ": ->rmdir() removed the directory, its name not yet unhashed\n";
+        if (walk > kOpened && walk <= kOpened + static_cast<int>(model::Access::kPath))
+          text += print_op(*c.op) + ": the kernel opened " + model::node_name(after, model::pin_ino(pin)) +
+                  ", the register is filled when the executor reads the completion\n";
+        if (walk > 1) continue;
         const bool object = (c.op->kind == OpKind::kLink && walk == 0) || c.op->kind == OpKind::kStatx;
         text += "walk of \"" + std::string(walk_path(*c.op, walk)) + "\" for " + print_op(*c.op) + ": " +
                 (object ? "found " : "its parent is ") + model::node_name(after, model::pin_ino(pin)) + "\n";
+      }
+      for (const model::WalkCursor& at : after.cursors) {
+        if (at.key != op) continue;
+        text += "walk of \"" + std::string(walk_path(*c.op, at.walk)) + "\" for " + print_op(*c.op) +
+                ": follows a symlink, goes on from " + model::node_name(after, at.cur) + " with \"" +
+                std::string(model::name_of(at.rest)) + "\"\n";
       }
     }
     before = after.pins;

@@ -170,6 +170,14 @@ TEST(Identity, BindingsSurviveCanonicalNumbering) {
   EXPECT_EQ(bad.result.verdict, Verdict::kIllegal) << lookup_report(bad);
 }
 
+Event timed(int thread, uint32_t index, int64_t call, int64_t ret) {
+  Event e;
+  e.thread = thread;
+  e.index = index;
+  e.call_ns = call, e.return_ns = ret;
+  return e;
+}
+
 // statx walks, then reads the attributes with no lock between (vfs_statx()): an rmdir
 // between them leaves nlink 0 on a directory the walk found (seen on ext4 in a stress
 // run). Not when the statx returned before the rmdir began.
@@ -181,18 +189,48 @@ TEST(Identity, StatxReadsTheLinkCountAfterItsWalk) {
     h.ops[0].push_back(parse("mkdir(\"c\", 0755)"));
     h.ops[1].push_back(parse("rmdir(\"c\")"));
     h.ops[2].push_back(parse("statx(\"c\", 0)"));
-    Event setup, rmdir, statx;
-    setup.thread = kSetupThread;
-    setup.call_ns = 1, setup.return_ns = 2;
-    rmdir.thread = 0;
-    rmdir.call_ns = overlaps ? 10 : 40, rmdir.return_ns = 50;
-    statx.thread = 1;
-    statx.call_ns = 20, statx.return_ns = 30;
+    const Event setup = timed(kSetupThread, 0, 1, 2), rmdir = timed(0, 0, overlaps ? 10 : 40, 50);
+    Event statx = timed(1, 0, 20, 30);
     statx.ino = 12, statx.type = kDir, statx.nlink = 0;
     h.events = {setup, rmdir, statx};
     LookupCheck check;
     ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
     EXPECT_EQ(check.result.verdict, overlaps ? Verdict::kOk : Verdict::kIllegal) << lookup_report(check);
+  }
+}
+
+// vfs_rmdir(): ->rmdir() drops the counts, then d_delete() unhashes the name, under the
+// parent's lock. A walk in between still finds the removed directory while the parent's
+// statx counts it gone (met on ext4: open("d", O_RDWR) = EISDIR after statx("/") gave 2).
+// Not when the statx returned before the rmdir began, and not for an op that locks the
+// parent: mkdir("d") waits for the name to go, so it cannot say EEXIST there.
+TEST(Identity, RmdirDropsTheCountsBeforeTheName) {
+  struct Case {
+    int64_t rmdir_call;
+    const char* then_op;
+    const char* then_outcome;
+    Verdict expected;
+  } cases[] = {
+      {10, "open(\"d\", O_RDWR)", "EISDIR", Verdict::kOk},
+      {35, "open(\"d\", O_RDWR)", "EISDIR", Verdict::kIllegal},
+      {10, "mkdir(\"d\", 0755)", "EEXIST", Verdict::kIllegal},
+  };
+  for (const Case& c : cases) {
+    History h;
+    h.target = "ext4";
+    h.ops.resize(3);
+    h.ops[0].push_back(parse("mkdir(\"d\", 0755)"));
+    h.ops[1].push_back(parse("rmdir(\"d\")"));
+    h.ops[2].push_back(parse("statx(\"/\", 0)"));
+    h.ops[2].push_back(parse(c.then_op));
+    const Event setup = timed(kSetupThread, 0, 1, 2), rmdir = timed(0, 0, c.rmdir_call, 100);
+    Event statx = timed(1, 0, 20, 30), then = timed(1, 1, 40, 50);
+    statx.ino = 2, statx.type = kDir, statx.nlink = 2;
+    then.result = testing::outcome_value(c.then_outcome);
+    h.events = {setup, rmdir, statx, then};
+    LookupCheck check;
+    ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
+    EXPECT_EQ(check.result.verdict, c.expected) << c.rmdir_call << " " << c.then_op << "\n" << lookup_report(check);
   }
 }
 
