@@ -56,7 +56,7 @@ int parse(const po::variables_map& v, VmOptions& o) {
   o.qemu.qemu = v["qemu"].as<std::string>();
   o.qemu.append = v["append"].as<std::string>();
   std::error_code ec;
-  fs::path out = fs::absolute(v["out"].as<std::string>(), ec);
+  fs::path out = fs::absolute(v["out"].as<std::string>(), ec).lexically_normal();
   fs::create_directories(out, ec);
   if (!fs::is_directory(out, ec)) return usage_error(kName, "--out " + out.string() + ": not a folder");
   o.qemu.share_dir = out.string();
@@ -68,12 +68,12 @@ int parse(const po::variables_map& v, VmOptions& o) {
   return kExitOk;
 }
 
-std::string describe(const VmOptions& o, const std::string& modules_dir, const vm::InitramfsStats& s) {
+std::string describe(const VmOptions& o, const std::string& modules_dir, const vm::InitramfsStats& s, bool share) {
   return "vm: " + fs::path(o.qemu.kernel).filename().string() + ", " + std::to_string(o.qemu.memory_mb) + " MB, " +
          std::to_string(o.qemu.cpus) + " CPUs; initramfs " + std::to_string(s.bytes >> 20) + " MB (" +
          std::to_string(s.executables) + " executables, " + std::to_string(s.libraries) + " libraries, " +
          std::to_string(s.modules) + " modules" + (modules_dir.empty() ? ", no modules folder" : " from " + modules_dir) +
-         "); findings via 9p in " + o.qemu.share_dir;
+         (share ? "); findings via 9p in " + o.qemu.share_dir : "); no 9p in this kernel: findings stay in the guest");
 }
 
 int run(const po::variables_map& v) {
@@ -94,7 +94,7 @@ int run(const po::variables_map& v) {
   vm::InitramfsStats stats;
   if (auto why = vm::build_initramfs(plan, init, modules_dir, o.qemu.initrd, stats); !why.empty())
     return usage_error(kName, why);
-  std::cerr << describe(o, modules_dir, stats) << "\n";
+  std::cerr << describe(o, modules_dir, stats, plan.share) << "\n";
   vm::GuestResult r = vm::run_guest(o.qemu);
   std::cerr << "vm: ran under " << (r.accel == "kvm" ? "KVM" : "TCG")
             << (r.accel_why.empty() ? "" : " (" + r.accel_why + ")") << "; console in " << o.qemu.console_log

@@ -21,6 +21,7 @@ struct GuestPlan {
   std::vector<CarriedFile> files;          // executables and data files, libraries not yet added
   std::vector<std::string> module_files;   // relative to the modules folder, in load order
   std::vector<std::string> targets;        // from the command's --target
+  bool share = true;                       // the kernel has 9p: findings come out through it
 };
 
 // The --target values of a command line ("--target a,b" or "--target=a,b"), split.

@@ -13,7 +13,7 @@ namespace nfz::vm {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kDirs[] = {"proc", "sys", "dev", "tmp", "run", "scratch", "out", "root", "etc/nfz"};
+constexpr const char* kDirs[] = {"proc", "sys", "dev", "tmp", "var/tmp", "run", "scratch", "out", "root", "etc/nfz"};
 constexpr uint32_t kTtyMajor = 5, kConsoleMinor = 1;  // /dev/console, opened by the kernel for init
 
 std::string relative(const std::string& host_path) { return host_path.substr(host_path.find_first_not_of('/')); }

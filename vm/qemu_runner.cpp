@@ -93,14 +93,16 @@ class Session {
     }
     if (console) saw_output_ = true;
     pending.append(buf, n);
-    for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
-      std::string l = pending.substr(0, nl);
-      pending.erase(0, nl + 1);
-      if (!l.empty() && l.back() == '\r') l.pop_back();
-      console ? console_line(l) : qemu_line(l);
+    // A line ends at "\n" or "\r\n"; a lone '\r' ends a progress line, shown in place.
+    for (size_t end; (end = pending.find_first_of("\r\n")) != std::string::npos;) {
+      bool lone_cr = pending[end] == '\r' && end + 1 < pending.size() && pending[end + 1] != '\n';
+      if (pending[end] == '\r' && end + 1 == pending.size()) break;  // wait: "\r" or "\r\n"?
+      std::string l = pending.substr(0, end);
+      pending.erase(0, end + (pending[end] == '\r' && !lone_cr ? 2 : 1));
+      console ? console_line(l, lone_cr ? '\r' : '\n') : qemu_line(l);
     }
   }
-  void console_line(const std::string& l) {
+  void console_line(const std::string& l, char end = '\n') {
     log_ << l << '\n';
     if (!l.empty()) last_console_ = l;
     if (l.starts_with(kExitMarker)) {
@@ -108,7 +110,7 @@ class Session {
       return;
     }
     if (!is_kernel_line(l)) {
-      std::cout << l << '\n' << std::flush;
+      std::cout << l << end << std::flush;
     } else if (is_kernel_warning(l)) {
       ++r_.kernel_warnings;
       std::cerr << "vm: kernel: " << l << '\n';
@@ -169,7 +171,7 @@ std::vector<std::string> qemu_argv(const QemuConfig& c, const std::string& accel
                                 "-nodefaults", "-no-reboot", "-display", "none", "-monitor", "none",
                                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                                 "-kernel", c.kernel, "-initrd", c.initrd,
-                                "-append", "console=ttyS0 panic=-1 rdinit=/init " + c.append};
+                                "-append", "console=ttyS0 loglevel=4 panic=-1 rdinit=/init " + c.append};
   if (!c.share_dir.empty()) {
     a.insert(a.end(), {"-fsdev", "local,id=out,path=" + c.share_dir + ",security_model=none",
                        "-device", "virtio-9p-pci,fsdev=out,mount_tag=nfzout"});

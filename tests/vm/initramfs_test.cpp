@@ -172,6 +172,18 @@ TEST(GuestPlan, ATargetWhoseModuleIsMissingIsRefusedNamingIt) {
   EXPECT_EQ(why.find('\n'), std::string::npos);
 }
 
+TEST(GuestPlan, AKernelWithout9pRunsTheCommandWithoutAShare) {
+  TempDir t;
+  t.write("mods/modules.dep", "kernel/drivers/block/loop.ko:\n");
+  t.write("mods/modules.builtin", "kernel/fs/ext4/ext4.ko\n");
+  ModuleIndex index;
+  ASSERT_EQ(index.load((t.path / "mods").string()), "");
+  GuestPlan plan;
+  ASSERT_EQ(plan_guest({"/bin/true"}, {}, &index, plan), "");
+  EXPECT_FALSE(plan.share);
+  EXPECT_TRUE(plan.module_files.empty());
+}
+
 TEST(SharedLibs, ParsesLddOutput) {
   std::string why;
   auto libs = parse_ldd(

@@ -1,7 +1,7 @@
 // PID 1 of a `nameifuzz vm` guest (static, no libraries): mounts the pseudo filesystems,
 // loads the modules in /etc/nfz/modules, mounts the host's 9p share at /out, runs the
 // command in /etc/nfz/argv in /scratch (a tmpfs; /scratch/findings is /out/findings),
-// prints "nfz-vm: exit N" on the console and powers off. The host reads that line.
+// prints "nfz-vm: exit N" on the console and reboots (qemu -no-reboot exits). The host reads that line.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +107,7 @@ int main(void) {
   must_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", NULL);
   must_mount("tmpfs", "/tmp", "tmpfs", "mode=1777");
   must_mount("tmpfs", "/run", "tmpfs", "mode=755");
+  must_mount("tmpfs", "/var/tmp", "tmpfs", "mode=1777");
   must_mount("tmpfs", "/scratch", "tmpfs", "mode=755");
   mkdir("/dev/shm", 01777);
   must_mount("tmpfs", "/dev/shm", "tmpfs", "mode=1777");
@@ -117,6 +118,7 @@ int main(void) {
   umount2("/out", MNT_DETACH);
   fprintf(stderr, "\nnfz-vm: exit %d\n", code);
   fflush(stderr);
-  reboot(RB_POWER_OFF);
+  // A reboot, not a power-off: qemu -no-reboot exits on it, and it needs no ACPI.
+  reboot(RB_AUTOBOOT);
   return 0;
 }
