@@ -123,7 +123,7 @@ Command vm_command() {
                 ("kvm-probe", po::value<double>()->default_value(10), "with --accel auto: a KVM guest silent this long never started; boot under TCG")
                 ("out", po::value<std::string>()->default_value("."), "host folder shared with the guest (9p at /out); the guest's findings/ is its findings/")
                 ("console", po::value<std::string>(), "write the serial console here (default OUT/vm-console.log)")
-                ("add", po::value<std::vector<std::string>>(), "another executable to carry into the guest's /bin (repeatable)")
+                ("add", po::value<std::vector<std::string>>(), "another executable (with its libraries) or data file to carry into the guest's /bin (repeatable)")
                 ("append", po::value<std::string>()->default_value(""), "more kernel parameters")
                 ("qemu", po::value<std::string>()->default_value("qemu-system-x86_64"), "the qemu binary")
                 ("command", po::value<std::vector<std::string>>(), "the command to run in the guest, after --");

@@ -111,7 +111,13 @@ std::string plan_guest(const std::vector<std::string>& command, const std::vecto
   plan.argv[0] = "/bin/" + name;
   for (const auto& extra : extra_files) {
     std::string h = resolve_host_executable(extra);
-    if (h.empty()) return "--add " + extra + ": not found (nor executable)";
+    std::error_code ec;
+    if (h.empty() && access(extra.c_str(), R_OK) == 0 && fs::is_regular_file(extra, ec)) {
+      // A data file (a .nfz program): into /bin beside the executables, without libraries.
+      plan.files.push_back({fs::absolute(extra, ec).string(), "bin/" + fs::path(extra).filename().string(), false});
+      continue;
+    }
+    if (h.empty()) return "--add " + extra + ": not found";
     add_executable(h, fs::path(extra).filename().string(), plan);
   }
   // Without 9p (a small built kernel) the guest still runs; its findings stay inside.
