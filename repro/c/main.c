@@ -4,7 +4,8 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) faults_off |= strcmp(argv[i], "--no-fault") == 0;
   faults_off |= getenv("NFZ_REPRO_NO_FAULT") && strcmp(getenv("NFZ_REPRO_NO_FAULT"), "0") != 0;
 #endif
-  (void)argc, (void)argv;
+  for (int i = 1; i < argc; ++i) verbose |= strcmp(argv[i], "-v") == 0;
+  verbose |= getenv("NFZ_REPRO_VERBOSE") && strcmp(getenv("NFZ_REPRO_VERBOSE"), "0") != 0;
   if (geteuid() != 0) return fprintf(stderr, "repro: run it as root (mount namespace, mounts)\n"), 2;
   shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) die("mmap");

@@ -136,14 +136,6 @@ static void run_once(int as_twin) {
   if (!WIFEXITED(status)) fprintf(stderr, "repro: the run died of signal %d\n", WTERMSIG(status)), shared->abandoned = 1;
 }
 
-// A run on a fresh target (a loop image is formatted again first).
-static void fresh_run(int as_twin) {
-#if FS_KIND == FS_LOOP
-  format_loop();
-#endif
-  run_once(as_twin);
-}
-
 // The helpers below serve the checks; not every check uses each (hence inline).
 static inline const char *errname(int res) {
   static char buf[4][32];
@@ -164,4 +156,26 @@ static inline const char *where(int list, int i) {
   if (list == 0) snprintf(b, 600, "setup #%d %s", i, lists[0].ops[i].text);
   else snprintf(b, 600, "T%d #%d %s", list - 1, i, lists[list].ops[i].text);
   return b;
+}
+
+static int verbose;  // -v or NFZ_REPRO_VERBOSE=1: every op's outcome after each run
+static void print_outcomes(int as_twin) {
+  for (int l = 0; l < (as_twin ? TWIN_LISTS : NLISTS); ++l)
+    for (int i = 0; i < lists[l].n; ++i) {
+      const struct outcome *o = &shared->out[lists[l].first + i];
+      const struct op *op = &lists[l].ops[i];
+      const char *how = !o->ran ? "never returned" : o->hung ? "hung" : as_twin || op->via == SYSCALL ? "syscall"
+                        : o->inline_ ? "inline" : "punted";
+      printf("  %s%s -> %s, %s, nvcsw +%ld, %ld us\n", as_twin ? "(as a syscall) " : "", where(l, i),
+             o->ran ? errname(o->res) : "-", how, o->nvcsw, o->enter_us);
+    }
+}
+
+// A run on a fresh target (a loop image is formatted again first).
+static void fresh_run(int as_twin) {
+#if FS_KIND == FS_LOOP
+  format_loop();
+#endif
+  run_once(as_twin);
+  if (verbose) print_outcomes(as_twin);
 }

@@ -558,14 +558,6 @@ static void run_once(int as_twin) {
   if (!WIFEXITED(status)) fprintf(stderr, "repro: the run died of signal %d\n", WTERMSIG(status)), shared->abandoned = 1;
 }
 
-// A run on a fresh target (a loop image is formatted again first).
-static void fresh_run(int as_twin) {
-#if FS_KIND == FS_LOOP
-  format_loop();
-#endif
-  run_once(as_twin);
-}
-
 // The helpers below serve the checks; not every check uses each (hence inline).
 static inline const char *errname(int res) {
   static char buf[4][32];
@@ -586,6 +578,28 @@ static inline const char *where(int list, int i) {
   if (list == 0) snprintf(b, 600, "setup #%d %s", i, lists[0].ops[i].text);
   else snprintf(b, 600, "T%d #%d %s", list - 1, i, lists[list].ops[i].text);
   return b;
+}
+
+static int verbose;  // -v or NFZ_REPRO_VERBOSE=1: every op's outcome after each run
+static void print_outcomes(int as_twin) {
+  for (int l = 0; l < (as_twin ? TWIN_LISTS : NLISTS); ++l)
+    for (int i = 0; i < lists[l].n; ++i) {
+      const struct outcome *o = &shared->out[lists[l].first + i];
+      const struct op *op = &lists[l].ops[i];
+      const char *how = !o->ran ? "never returned" : o->hung ? "hung" : as_twin || op->via == SYSCALL ? "syscall"
+                        : o->inline_ ? "inline" : "punted";
+      printf("  %s%s -> %s, %s, nvcsw +%ld, %ld us\n", as_twin ? "(as a syscall) " : "", where(l, i),
+             o->ran ? errname(o->res) : "-", how, o->nvcsw, o->enter_us);
+    }
+}
+
+// A run on a fresh target (a loop image is formatted again first).
+static void fresh_run(int as_twin) {
+#if FS_KIND == FS_LOOP
+  format_loop();
+#endif
+  run_once(as_twin);
+  if (verbose) print_outcomes(as_twin);
 }
 
 // ---- check (kernel.health): a CQE carries a kernel-internal errno, which
@@ -622,7 +636,8 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) faults_off |= strcmp(argv[i], "--no-fault") == 0;
   faults_off |= getenv("NFZ_REPRO_NO_FAULT") && strcmp(getenv("NFZ_REPRO_NO_FAULT"), "0") != 0;
 #endif
-  (void)argc, (void)argv;
+  for (int i = 1; i < argc; ++i) verbose |= strcmp(argv[i], "-v") == 0;
+  verbose |= getenv("NFZ_REPRO_VERBOSE") && strcmp(getenv("NFZ_REPRO_VERBOSE"), "0") != 0;
   if (geteuid() != 0) return fprintf(stderr, "repro: run it as root (mount namespace, mounts)\n"), 2;
   shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) die("mmap");
