@@ -1,5 +1,6 @@
 // The C reproducer generator (repro/): its output compiles with cc -Wall -Werror, and,
 // as root, each corpus finding's repro.c gives its documented exit code.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -329,6 +330,56 @@ TEST(CReproducer, RefusesWhatItCannotCheckOrMake) {
   std::string why;
   EXPECT_EQ(c_reproducer(p, &other, spec, why), "");
   EXPECT_NE(why.find("not of this program"), std::string::npos) << why;
+}
+
+}  // namespace
+}  // namespace nfz::repro
+
+namespace nfz::repro {
+namespace {
+
+// `nameifuzz repro`: bad input is one line on stderr naming the file (and line), exit 2;
+// good input writes what c_reproducer() writes.
+struct CliCase {
+  std::string args, stderr_starts;
+  int code;
+};
+
+TEST(CliRepro, ExitCodesAndOneLineErrors) {
+  std::string bin = std::string(NFZ_BINARY_DIR) + "/nameifuzz";
+  std::string src = NFZ_SOURCE_DIR, erestart = src + "/corpus/findings/kernel.health-io-wq-open-cancel-erestartsys/repro.nfz";
+  Scratch s;
+  std::ofstream(s.dir() + "/bad.nfz") << "nameifuzz program v1\nthread 0:\n  bogus(\"x\")\n";
+  std::ofstream(s.dir() + "/bad.jsonl") << "{\"format\":\"nameifuzz-history\"\n";
+  const CliCase cases[] = {
+      {s.dir() + "/bad.nfz --oracle kernel.health", s.dir() + "/bad.nfz:3:", 2},
+      {s.dir() + "/missing.nfz --oracle kernel.health", s.dir() + "/missing.nfz", 2},
+      {erestart + " --oracle linearizable --history " + s.dir() + "/bad.jsonl", s.dir() + "/bad.jsonl:1", 2},
+      {erestart + " --oracle no.such", "nameifuzz repro: " + erestart + ": no C reproducer: oracle 'no.such'", 2},
+      {erestart + " --oracle linearizable", "nameifuzz repro: " + erestart + ": no C reproducer: linearizable needs", 2},
+      {erestart + " --oracle kernel.health --target overlay", "nameifuzz repro: " + erestart + ": no C reproducer: target", 2},
+      {erestart + " --oracle kernel.health --tries -1", "nameifuzz repro: --tries", 2},
+      {erestart, "nameifuzz repro: the option '--oracle' is required", 2},
+      {erestart + " --oracle kernel.health -o " + s.dir() + "/out.c", "", 0},
+  };
+  for (const CliCase& k : cases) {
+    std::string cmd = bin + " repro " + k.args + " >" + s.dir() + "/stdout 2>" + s.dir() + "/stderr";
+    int code = exit_code_of(std::system(cmd.c_str()));
+    std::ifstream in(s.dir() + "/stderr");
+    std::string err(std::istreambuf_iterator<char>(in), {});
+    EXPECT_EQ(code, k.code) << k.args << ": " << err;
+    if (k.code == 0) {
+      EXPECT_EQ(err, "") << k.args;
+      continue;
+    }
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << k.args << ": " << err;
+    EXPECT_TRUE(err.starts_with(k.stderr_starts)) << k.args << ": " << err;
+  }
+  std::ifstream generated(s.dir() + "/out.c"), committed(fs::path(erestart).parent_path() / "repro.c");
+  std::string a(std::istreambuf_iterator<char>(generated), {}), b(std::istreambuf_iterator<char>(committed), {});
+  EXPECT_TRUE(a.find("check (kernel.health)") != std::string::npos);
+  // The committed file was made with the source path relative to the tree.
+  EXPECT_EQ(a.substr(a.find("#define _GNU_SOURCE")), b.substr(b.find("#define _GNU_SOURCE")));
 }
 
 }  // namespace
