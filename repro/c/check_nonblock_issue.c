@@ -22,7 +22,7 @@ static const char *const req_names[R_COUNT] = {
 static int request_from_submitter(int l, const struct outcome *o) {
 #if FS_KIND == FS_FUSE
   long long to = o->call_ns + o->enter_us * 1000LL + 1000;
-  for (int k = 0; k < shared->fuse_seen && k < 256; ++k) {
+  for (int k = 0; k < shared->fuse_seen && k < FUSE_LOG; ++k) {
     const struct seen_request *r = &shared->fuse[k];
     if (r->tid == shared->tid[l] && r->recv_ns >= o->call_ns && r->recv_ns <= to && (WATCH_REQ < 0 || r->req == WATCH_REQ))
       return r->req;

@@ -18,7 +18,7 @@ static int arrive(fuse_req_t req, enum req r) {
   pthread_mutex_lock(&fs_lock);
   unsigned long nth = occurrences[r]++;
   int k = shared->fuse_seen;
-  if (k < 256) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns()}, shared->fuse_seen = k + 1;
+  if (k < FUSE_LOG) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns()}, shared->fuse_seen = k + 1;
   pthread_mutex_unlock(&fs_lock);
   unsigned long h = (nth + 1) * 0x9e3779b97f4a7c15ul;
   h ^= h >> 31;

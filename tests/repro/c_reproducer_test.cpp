@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +106,8 @@ constexpr CorpusCase kCorpus[] = {
     {"nonblock.issue-uring-inline-open-fuse-GETATTR", "nonblock.issue", "fuse:strict+latency",
      "nonblock.issue: io_uring inline open slept (fuse:GETATTR)", 1, 0},
 };
+
+void PrintTo(const CorpusCase& k, std::ostream* os) { *os << k.folder; }
 
 std::string corpus_reproducer(const CorpusCase& k, std::string& why) {
   ReproSpec spec;
@@ -260,6 +263,26 @@ TEST(CReproducer, EveryOpKindAndIssueModeRunsOnTmpfs) {
   RunResult r = run(bin);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("did not reproduce on tmpfs (1 try): no CQE"), std::string::npos) << r.output;
+}
+
+// The loop-image path: the -ERESTARTSYS finding (found on tmpfs and ext4) on ext4.
+TEST(CReproducer, KernelHealthFindingReproducesOnExt4) {
+  if (std::string why = cannot_compile(); !why.empty()) GTEST_SKIP() << why;
+  if (geteuid() != 0) GTEST_SKIP() << "running repro.c needs root";
+  if (std::system("command -v mkfs.ext4 >/dev/null 2>&1") != 0) GTEST_SKIP() << "no mkfs.ext4 (e2fsprogs)";
+  ReproSpec spec;
+  spec.oracle = "kernel.health";
+  spec.target = "ext4";
+  std::string why, log;
+  Scratch s;
+  std::string c = c_reproducer(read_corpus("corpus/findings/kernel.health-io-wq-open-cancel-erestartsys/repro.nfz"), nullptr,
+                               spec, why);
+  std::string bin = compile(s, "ext4", c, log);
+  ASSERT_FALSE(bin.empty()) << why << log;
+  RunResult r = run(bin);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("reproduced on ext4"), std::string::npos) << r.output;
+  EXPECT_EQ(std::system("losetup -a | grep -q nfz-repro"), 256) << "repro.c left its loop device attached";
 }
 
 // linearizable: repro.c looks for the failing History's outcomes; a History the kernel

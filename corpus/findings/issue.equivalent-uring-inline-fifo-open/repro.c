@@ -164,12 +164,14 @@ static const struct list lists[] = {
 
 // ---- issue: each op as a plain system call or as io_uring requests, as nameifuzz's
 // executor issues them (exec/syscall_backend.cpp, exec/uring_backend.cpp) ----
+#define FUSE_LOG 8192
+
 struct shared {  // written by the run's child process, read by the parent's check
   struct outcome out[TOTAL_OPS + 1];
   pid_t tid[NLISTS];
   int abandoned;  // an op still had not returned after its deadline and a cancel
   int fuse_seen;
-  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[256];
+  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[FUSE_LOG];  // the FUSE requests, as they came
 };
 static struct shared *shared;
 

@@ -171,12 +171,14 @@ static const struct list lists[] = {
 
 // ---- issue: each op as a plain system call or as io_uring requests, as nameifuzz's
 // executor issues them (exec/syscall_backend.cpp, exec/uring_backend.cpp) ----
+#define FUSE_LOG 8192
+
 struct shared {  // written by the run's child process, read by the parent's check
   struct outcome out[TOTAL_OPS + 1];
   pid_t tid[NLISTS];
   int abandoned;  // an op still had not returned after its deadline and a cancel
   int fuse_seen;
-  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[256];
+  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[FUSE_LOG];  // the FUSE requests, as they came
 };
 static struct shared *shared;
 
@@ -404,7 +406,7 @@ static int arrive(fuse_req_t req, enum req r) {
   pthread_mutex_lock(&fs_lock);
   unsigned long nth = occurrences[r]++;
   int k = shared->fuse_seen;
-  if (k < 256) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns()}, shared->fuse_seen = k + 1;
+  if (k < FUSE_LOG) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns()}, shared->fuse_seen = k + 1;
   pthread_mutex_unlock(&fs_lock);
   unsigned long h = (nth + 1) * 0x9e3779b97f4a7c15ul;
   h ^= h >> 31;
@@ -987,7 +989,7 @@ static const char *const req_names[R_COUNT] = {
 static int request_from_submitter(int l, const struct outcome *o) {
 #if FS_KIND == FS_FUSE
   long long to = o->call_ns + o->enter_us * 1000LL + 1000;
-  for (int k = 0; k < shared->fuse_seen && k < 256; ++k) {
+  for (int k = 0; k < shared->fuse_seen && k < FUSE_LOG; ++k) {
     const struct seen_request *r = &shared->fuse[k];
     if (r->tid == shared->tid[l] && r->recv_ns >= o->call_ns && r->recv_ns <= to && (WATCH_REQ < 0 || r->req == WATCH_REQ))
       return r->req;
