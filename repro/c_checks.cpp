@@ -62,6 +62,10 @@ constexpr ReproCheck kChecks[] = {
      "io_uring_enter sleep: nvcsw (getrusage RUSAGE_THREAD) rose across it; on FUSE, for at least half the fault's "
      "latency, while the submitting thread waited for the named request",
      nothing},
+    {"nonblock.walk", "check_nonblock_walk",
+     "an openat2(RESOLVE_CACHED) left RCU mode: it answered an errno only ->lookup, ->d_revalidate or IO gives "
+     "(not EAGAIN, ENOENT, ENOTDIR, ELOOP, ...), or on FUSE a LOOKUP or READLINK came from its thread during it",
+     nothing},
     {"issue.equivalent", "check_issue_equivalent",
      "an io_uring op (setup, or the one thread of a sequential program) ends differently from the same op as a plain "
      "system call on a fresh target (a result, an errno, or waiting past the deadline)",

@@ -170,6 +170,7 @@ std::string c_reproducer(const Program& program, const History* failing, const R
     c += "\n" + std::string(c_fragment("fuse_server"));
   } else {
     c += "\nstatic void revalidate(void) {}  // only the FUSE observer invalidates entries\n";
+    c += "static void fuse_abort(void) {}\n";
   }
   for (std::string_view part : {std::string_view("sandbox"), std::string_view("run"), check->fragment, std::string_view("main")})
     c += "\n" + std::string(c_fragment(part));

@@ -1,5 +1,6 @@
 // ---- check (kernel.health): a CQE carries a kernel-internal errno, which
-// include/linux/errno.h says "should never be seen by user programs" ----
+// include/linux/errno.h says "should never be seen by user programs"; or an op did not
+// come back even after its deadline's interrupt or cancel ----
 static const char *internal_errno_name(int e) {
   switch (e) {
   case 512: return "ERESTARTSYS";
@@ -16,6 +17,11 @@ static int try_once(char *why, size_t len) {
   for (int l = 0; l < NLISTS; ++l)
     for (int i = 0; i < lists[l].n; ++i) {
       const struct outcome *o = &shared->out[lists[l].first + i];
+      if (!o->ran && !is_harness_action(lists[l].ops[i].kind)) {
+        snprintf(why, len, "%s did not return within its deadline, nor after its %s", where(l, i),
+                 lists[l].ops[i].via == SYSCALL ? "interrupt" : "cancel");
+        return 1;
+      }
       if (lists[l].ops[i].via == SYSCALL || !o->ran || o->res > -512 || o->res < -530) continue;
       snprintf(why, len, "%s: its CQE res is %d (-%s)%s", where(l, i), o->res, internal_errno_name(-o->res),
                o->hung ? ", after the cancel at its deadline" : "");

@@ -295,6 +295,27 @@ static void revalidate(void) {
 }
 
 static sem_t server_ready;
+static int fuse_abort_fd = -1;
+
+// Ends the connection through fusectl: a thread waiting for an answer the server will
+// never write (it was read by a serving thread that exit killed) waits uninterruptibly
+// in request_wait_answer() and holds the files table, so closing /dev/fuse never comes.
+// Async-signal-safe: the parent-death handler calls it.
+static void fuse_abort(void) {
+  if (fuse_abort_fd >= 0 && write(fuse_abort_fd, "1", 1) == 1) fuse_abort_fd = -1;
+}
+
+// fusectl names a connection after its superblock's s_dev in the kernel's encoding
+// (fuse_ctl_add_conn(): "%u", fc->dev), MAJOR << 20 | MINOR, not glibc's st_dev.
+static void open_fuse_abort(const char *dir) {
+  struct stat st;
+  char path[96];
+  if (stat(dir, &st) != 0) die("stat the FUSE root");
+  snprintf(path, sizeof path, "/sys/fs/fuse/connections/%u/abort", major(st.st_dev) << 20 | minor(st.st_dev));
+  if (access(path, W_OK) != 0)  // no fusectl on the host: mount one in this namespace
+    mount("nfz-repro-fusectl", "/sys/fs/fuse/connections", "fusectl", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  fuse_abort_fd = open(path, O_WRONLY | O_CLOEXEC);
+}
 
 // The serving thread first gets a root and cwd of its own (unshare(CLONE_FS), inherited
 // by the threads libfuse starts): the run chroots into this very mount, and a serving
@@ -329,4 +350,5 @@ static void fuse_mount_root(const char *dir) {
   pthread_t t;
   if (pthread_create(&t, NULL, serve, NULL) != 0) die("pthread_create");
   sem_wait(&server_ready);
+  open_fuse_abort(dir);
 }

@@ -249,20 +249,49 @@ TEST(CReproducer, EveryOpKindAndIssueModeCompilesForEveryOracleAndTarget) {
 }
 
 // The same program runs to its end on tmpfs: every op completes, nothing hangs, no CQE
-// has -512 (kernel.health: exit 0).
+// has -512 (kernel.health: exit 0); its RESOLVE_CACHED opens stay in the RCU walk
+// (nonblock.walk: exit 0).
 TEST(CReproducer, EveryOpKindAndIssueModeRunsOnTmpfs) {
   if (std::string why = cannot_compile(); !why.empty()) GTEST_SKIP() << why;
   if (geteuid() != 0) GTEST_SKIP() << "running repro.c needs root";
+  const std::pair<const char*, const char*> cases[] = {
+      {"kernel.health", "did not reproduce on tmpfs (1 try): no CQE"},
+      {"nonblock.walk", "did not reproduce on tmpfs (1 try): 1 RESOLVE_CACHED open answered within the RCU walk"},
+  };
+  Scratch s;
+  for (const auto& [oracle, says] : cases) {
+    ReproSpec spec;
+    spec.oracle = oracle;
+    spec.tries = 1;
+    std::string why, log;
+    std::string bin = compile(s, "every", c_reproducer(parse(kEveryOp), nullptr, spec, why), log);
+    ASSERT_FALSE(bin.empty()) << why << log;
+    RunResult r = run(bin);
+    EXPECT_EQ(r.code, 0) << oracle << ": " << r.output;
+    EXPECT_NE(r.output.find(says), std::string::npos) << r.output;
+  }
+}
+
+// kernel.health: an op that does not come back even after its cancel reproduces. A
+// FUSE request the server holds 3 s, past the 200 ms deadline and the 1 s grace that
+// follows the cancel (the inline open waits in request_wait_answer(), which the cancel
+// cannot end).
+TEST(CReproducer, KernelHealthCountsAnOpThatNeverReturns) {
+  if (std::string why = cannot_compile(); !why.empty()) GTEST_SKIP() << why;
+  if (geteuid() != 0) GTEST_SKIP() << "running repro.c needs root";
+  Program p = parse("nameifuzz program v1\nfaults:\n  latency(OPENDIR, 3000000, 3000000)\nsetup:\n  mkdir(\"d\", 0755)\n"
+                    "  statx(\"d\", 0)\nthread 0:\n  open(\"d\", O_RDONLY|O_DIRECTORY) [uring]\n");
   ReproSpec spec;
   spec.oracle = "kernel.health";
-  spec.tries = 1;
+  spec.target = "fuse:strict";
   std::string why, log;
   Scratch s;
-  std::string bin = compile(s, "every", c_reproducer(parse(kEveryOp), nullptr, spec, why), log);
+  std::string bin = compile(s, "never", c_reproducer(p, nullptr, spec, why), log);
   ASSERT_FALSE(bin.empty()) << why << log;
   RunResult r = run(bin);
-  EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("did not reproduce on tmpfs (1 try): no CQE"), std::string::npos) << r.output;
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("did not return within its deadline"), std::string::npos) << r.output;
+  EXPECT_EQ(run(bin, "NFZ_REPRO_NO_FAULT=1").code, 0);
 }
 
 // The loop-image path: the -ERESTARTSYS finding (found on tmpfs and ext4) on ext4.

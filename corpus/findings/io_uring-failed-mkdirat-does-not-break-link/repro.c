@@ -34,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -373,6 +374,7 @@ static int chain_length(const struct op *ops, int n, int i) {
 }
 
 static void revalidate(void) {}  // only the FUSE observer invalidates entries
+static void fuse_abort(void) {}
 
 // ---- sandbox: each run gets a fresh, empty root in a private mount namespace ----
 #if FS_KIND == FS_LOOP
@@ -447,6 +449,13 @@ static void make_root(void) {
 static pthread_barrier_t start_line;
 
 static void on_interrupt(int sig) { (void)sig; }
+
+// The parent died (PR_SET_PDEATHSIG): end the FUSE connection first, then the run.
+static void on_parent_death(int sig) {
+  (void)sig;
+  fuse_abort();
+  _exit(3);
+}
 
 static void harness_action(const struct op *op, struct outcome *out) {
   char level = (char)('0' + op->arg);
@@ -540,12 +549,16 @@ static void run_child(int lists_to_run) {
   struct sigaction sa = {0};
   sa.sa_handler = on_interrupt;  // no SA_RESTART: an interrupted wait returns EINTR
   sigaction(SIGUSR2, &sa, NULL);
+  signal(SIGHUP, on_parent_death);
+  prctl(PR_SET_PDEATHSIG, SIGHUP);
+  if (getppid() == 1) _exit(3);
   make_root();
   for (int i = 0; i < SLOTS; ++i) atomic_store(&regs[i], REG_EMPTY);
   int status = lists[0].n > 0 ? run_phase(0, 1) : 0;
   if (status == 0 && lists_to_run > 1) status = run_phase(1, lists_to_run);
   shared->abandoned = status == 1;
   if (status != 1) regs_reset();
+  fuse_abort();  // a thread left behind in a FUSE request can then end with the process
   fflush(stdout);
   _exit(status == 2 ? 2 : 0);
 }

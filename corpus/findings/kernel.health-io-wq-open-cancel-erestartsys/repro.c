@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -357,6 +358,7 @@ static int chain_length(const struct op *ops, int n, int i) {
 }
 
 static void revalidate(void) {}  // only the FUSE observer invalidates entries
+static void fuse_abort(void) {}
 
 // ---- sandbox: each run gets a fresh, empty root in a private mount namespace ----
 #if FS_KIND == FS_LOOP
@@ -431,6 +433,13 @@ static void make_root(void) {
 static pthread_barrier_t start_line;
 
 static void on_interrupt(int sig) { (void)sig; }
+
+// The parent died (PR_SET_PDEATHSIG): end the FUSE connection first, then the run.
+static void on_parent_death(int sig) {
+  (void)sig;
+  fuse_abort();
+  _exit(3);
+}
 
 static void harness_action(const struct op *op, struct outcome *out) {
   char level = (char)('0' + op->arg);
@@ -524,12 +533,16 @@ static void run_child(int lists_to_run) {
   struct sigaction sa = {0};
   sa.sa_handler = on_interrupt;  // no SA_RESTART: an interrupted wait returns EINTR
   sigaction(SIGUSR2, &sa, NULL);
+  signal(SIGHUP, on_parent_death);
+  prctl(PR_SET_PDEATHSIG, SIGHUP);
+  if (getppid() == 1) _exit(3);
   make_root();
   for (int i = 0; i < SLOTS; ++i) atomic_store(&regs[i], REG_EMPTY);
   int status = lists[0].n > 0 ? run_phase(0, 1) : 0;
   if (status == 0 && lists_to_run > 1) status = run_phase(1, lists_to_run);
   shared->abandoned = status == 1;
   if (status != 1) regs_reset();
+  fuse_abort();  // a thread left behind in a FUSE request can then end with the process
   fflush(stdout);
   _exit(status == 2 ? 2 : 0);
 }
@@ -605,7 +618,8 @@ static void fresh_run(int as_twin) {
 }
 
 // ---- check (kernel.health): a CQE carries a kernel-internal errno, which
-// include/linux/errno.h says "should never be seen by user programs" ----
+// include/linux/errno.h says "should never be seen by user programs"; or an op did not
+// come back even after its deadline's interrupt or cancel ----
 static const char *internal_errno_name(int e) {
   switch (e) {
   case 512: return "ERESTARTSYS";
@@ -622,6 +636,11 @@ static int try_once(char *why, size_t len) {
   for (int l = 0; l < NLISTS; ++l)
     for (int i = 0; i < lists[l].n; ++i) {
       const struct outcome *o = &shared->out[lists[l].first + i];
+      if (!o->ran && !is_harness_action(lists[l].ops[i].kind)) {
+        snprintf(why, len, "%s did not return within its deadline, nor after its %s", where(l, i),
+                 lists[l].ops[i].via == SYSCALL ? "interrupt" : "cancel");
+        return 1;
+      }
       if (lists[l].ops[i].via == SYSCALL || !o->ran || o->res > -512 || o->res < -530) continue;
       snprintf(why, len, "%s: its CQE res is %d (-%s)%s", where(l, i), o->res, internal_errno_name(-o->res),
                o->hung ? ", after the cancel at its deadline" : "");

@@ -39,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -686,6 +687,27 @@ static void revalidate(void) {
 }
 
 static sem_t server_ready;
+static int fuse_abort_fd = -1;
+
+// Ends the connection through fusectl: a thread waiting for an answer the server will
+// never write (it was read by a serving thread that exit killed) waits uninterruptibly
+// in request_wait_answer() and holds the files table, so closing /dev/fuse never comes.
+// Async-signal-safe: the parent-death handler calls it.
+static void fuse_abort(void) {
+  if (fuse_abort_fd >= 0 && write(fuse_abort_fd, "1", 1) == 1) fuse_abort_fd = -1;
+}
+
+// fusectl names a connection after its superblock's s_dev in the kernel's encoding
+// (fuse_ctl_add_conn(): "%u", fc->dev), MAJOR << 20 | MINOR, not glibc's st_dev.
+static void open_fuse_abort(const char *dir) {
+  struct stat st;
+  char path[96];
+  if (stat(dir, &st) != 0) die("stat the FUSE root");
+  snprintf(path, sizeof path, "/sys/fs/fuse/connections/%u/abort", major(st.st_dev) << 20 | minor(st.st_dev));
+  if (access(path, W_OK) != 0)  // no fusectl on the host: mount one in this namespace
+    mount("nfz-repro-fusectl", "/sys/fs/fuse/connections", "fusectl", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  fuse_abort_fd = open(path, O_WRONLY | O_CLOEXEC);
+}
 
 // The serving thread first gets a root and cwd of its own (unshare(CLONE_FS), inherited
 // by the threads libfuse starts): the run chroots into this very mount, and a serving
@@ -720,6 +742,7 @@ static void fuse_mount_root(const char *dir) {
   pthread_t t;
   if (pthread_create(&t, NULL, serve, NULL) != 0) die("pthread_create");
   sem_wait(&server_ready);
+  open_fuse_abort(dir);
 }
 
 // ---- sandbox: each run gets a fresh, empty root in a private mount namespace ----
@@ -795,6 +818,13 @@ static void make_root(void) {
 static pthread_barrier_t start_line;
 
 static void on_interrupt(int sig) { (void)sig; }
+
+// The parent died (PR_SET_PDEATHSIG): end the FUSE connection first, then the run.
+static void on_parent_death(int sig) {
+  (void)sig;
+  fuse_abort();
+  _exit(3);
+}
 
 static void harness_action(const struct op *op, struct outcome *out) {
   char level = (char)('0' + op->arg);
@@ -888,12 +918,16 @@ static void run_child(int lists_to_run) {
   struct sigaction sa = {0};
   sa.sa_handler = on_interrupt;  // no SA_RESTART: an interrupted wait returns EINTR
   sigaction(SIGUSR2, &sa, NULL);
+  signal(SIGHUP, on_parent_death);
+  prctl(PR_SET_PDEATHSIG, SIGHUP);
+  if (getppid() == 1) _exit(3);
   make_root();
   for (int i = 0; i < SLOTS; ++i) atomic_store(&regs[i], REG_EMPTY);
   int status = lists[0].n > 0 ? run_phase(0, 1) : 0;
   if (status == 0 && lists_to_run > 1) status = run_phase(1, lists_to_run);
   shared->abandoned = status == 1;
   if (status != 1) regs_reset();
+  fuse_abort();  // a thread left behind in a FUSE request can then end with the process
   fflush(stdout);
   _exit(status == 2 ? 2 : 0);
 }
