@@ -9,6 +9,7 @@ Command stress_command();
 Command diff_command();
 Command check_command();
 Command vm_command();
+Command repro_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -19,6 +20,7 @@ const std::vector<Command>& commands() {
       diff_command(),
       check_command(),
       vm_command(),
+      repro_command(),
   };
   return table;
 }

@@ -1,0 +1,180 @@
+#include "repro/repro.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/fuse_trace.hpp"
+#include "core/text.hpp"
+#include "repro/c_checks.hpp"
+#include "repro/c_fragments.hpp"
+#include "repro/c_program.hpp"
+
+namespace nfz::repro {
+namespace {
+
+constexpr size_t kMaxOps = 10'000;         // a reproducer for a report: minimize a bigger one first
+constexpr int kRacyTries = 20;              // default tries of a program with several threads
+constexpr uint32_t kLatencyMinUs = 1000;    // the target's +latency, as repro.c's server applies it
+constexpr uint32_t kLatencyMaxUs = 2000;
+constexpr uint32_t kSleepFloorUs = 200;     // on FUSE: a round trip answered at once stays below
+
+struct LoopFs {
+  std::string_view name, mkfs;
+  int image_mb;
+};
+// As exec/loop_image.cpp formats them (docs/TARGETS.md).
+constexpr LoopFs kLoopFs[] = {
+    {"ext4", "mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=1", 128},
+    {"xfs", "mkfs.xfs -q -f -K", 320},
+    {"btrfs", "mkfs.btrfs -q -f -K", 256},
+};
+
+struct TargetPlan {
+  std::string defines;
+  bool fuse = false, latency = false;
+};
+
+// The runtime's FS_* defines for `target`, or "" with `why`.
+std::string plan_target(std::string_view target, TargetPlan& plan, std::string& why) {
+  std::string d = "#define FS_TMPFS 0\n#define FS_LOOP 1\n#define FS_FUSE 2\n#define TARGET " + c_string(target) + "\n";
+  if (target == "tmpfs") return d + "#define FS_KIND FS_TMPFS\n";
+  for (const LoopFs& fs : kLoopFs)
+    if (target == fs.name)
+      return d + "#define FS_KIND FS_LOOP\n#define FS_TYPE " + c_string(fs.name) + "\n#define MKFS " + c_string(fs.mkfs) +
+             "\n#define LOOP_IMAGE_MB " + std::to_string(fs.image_mb) + "\n";
+  if (target.starts_with("fuse:")) {
+    std::string_view rest = target.substr(5);
+    plan.latency = rest.ends_with("+latency");
+    if (plan.latency) rest.remove_suffix(8);
+    if (rest == "strict" || rest == "churn" || rest == "nocreate") {
+      plan.fuse = true;
+      return d + "#define FS_KIND FS_FUSE\n#define FUSE_STRICT " + (rest == "churn" ? "0" : "1") +
+             "\n#define FUSE_NOCREATE " + (rest == "nocreate" ? "1" : "0") + "\n";
+    }
+  }
+  why = "target '" + std::string(target) + "': repro.c makes tmpfs, ext4, xfs, btrfs and fuse:{strict,churn,nocreate}[+latency]";
+  return {};
+}
+
+std::string req_name(FuseOp op) { return "R_" + std::string(fuse_op_name(op)); }
+
+// The FUSE server's fault table: the target's +latency on every request (but FORGET,
+// which has no answer), then the program's and the spec's faults, a later one replacing
+// an earlier one of the same request and kind (docs/FORMAT.md).
+std::vector<FuseFault> server_faults(const Program& program, const ReproSpec& spec, bool latency) {
+  std::map<std::pair<FuseOp, FuseFault::Kind>, FuseFault> by;
+  if (latency)
+    for (int i = 0; i < kFuseOpCount; ++i) {
+      auto op = static_cast<FuseOp>(i);
+      if (op == FuseOp::kForget || op == FuseOp::kOther) continue;
+      by[{op, FuseFault::Kind::kLatency}] = {FuseFault::Kind::kLatency, op, kLatencyMinUs, kLatencyMaxUs, 0, 0};
+    }
+  for (const auto* list : {&program.faults, &spec.faults})
+    for (const FuseFault& f : *list) by[{f.op, f.kind}] = f;
+  std::vector<FuseFault> out;
+  for (const auto& [key, f] : by) out.push_back(f);
+  return out;
+}
+
+// "(fuse:GETATTR)" in a nonblock.issue title: the request the submitter waited for.
+std::optional<FuseOp> watched_request(std::string_view title) {
+  size_t at = title.find("(fuse:");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view name = title.substr(at + 6);
+  name = name.substr(0, name.find(')'));
+  FuseOp op = fuse_op_by_name(name);
+  if (op == FuseOp::kOther) return std::nullopt;
+  return op;
+}
+
+std::string fuse_defines(const std::vector<FuseFault>& faults, std::optional<FuseOp> watch) {
+  std::string table = "static const struct fault faults[] = {\n";
+  uint32_t min_latency = UINT32_MAX;
+  for (const FuseFault& f : faults) {
+    bool error = f.kind == FuseFault::Kind::kError;
+    table += "  {" + req_name(f.op) + ", " + (error ? "1" : "0") + ", " + std::to_string(f.min_us) + ", " +
+             std::to_string(f.max_us) + ", " + std::to_string(f.error) + ", " + std::to_string(f.permille) + "},  // " +
+             print_fault(f) + "\n";
+    if (!error && (!watch || f.op == *watch)) min_latency = std::min(min_latency, f.min_us);
+  }
+  if (faults.empty()) table += "  {R_LOOKUP, 0, 0, 0, 0, 0},  // none\n";
+  uint32_t sleep_min = min_latency == UINT32_MAX ? 0 : std::max(min_latency / 2, kSleepFloorUs);
+  return table + "};\n#define NFAULTS " + std::to_string(faults.size()) + "\n#define WATCH_REQ " +
+         (watch ? req_name(*watch) : std::string("-1")) + "\n#define SLEEP_US_MIN " + std::to_string(sleep_min) + "\n";
+}
+
+std::string header(const Program& program, const ReproSpec& spec, const ReproCheck& check, bool fuse, int tries) {
+  std::string h = "// " + (spec.title.empty() ? spec.oracle : spec.title) + "\n";
+  h += "// Generated by `nameifuzz repro` (docs/REPRODUCERS.md)" + (spec.source.empty() ? "" : " from " + spec.source) +
+       ", oracle " + spec.oracle + ", target " + spec.target + ":\n";
+  h += commented_program(program);
+  h += "// It reproduces when " + std::string(check.checks) + ".\n";
+  h += "// Each run is a child process in a private mount namespace (unshare(CLONE_NEWNS), MS_PRIVATE)\n";
+  h += "// on a fresh " + spec.target + " it mounts and chroots into" + (fuse ? " (the FUSE server below)" : "") +
+       "; the setup runs alone, then\n";
+  h += "// the threads start together (pthreads, a barrier), each with its own io_uring; an op past\n";
+  h += "// " + std::to_string(spec.deadline_ms) + " ms is interrupted (syscall) or cancelled (io_uring). Up to " +
+       std::to_string(tries) + (tries == 1 ? " run.\n" : " runs.\n");
+  h += fuse ? "// Build: cc -Wall -o repro repro.c -luring -lfuse3\n"
+            : "// Build: cc -Wall -o repro repro.c -luring\n";
+  h += fuse ? "// Run as root: ./repro (--no-fault or NFZ_REPRO_NO_FAULT=1: every FUSE request answered at once)\n"
+            : "// Run as root: ./repro\n";
+  h += "// Exit 1: reproduced; 0: did not; 2: could not run here. It prints one line saying which.\n";
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::string> repro_oracles() {
+  std::vector<std::string> out;
+  for (const ReproCheck& c : repro_checks()) out.push_back(std::string(c.oracle) + ": " + std::string(c.checks));
+  return out;
+}
+
+std::string c_reproducer(const Program& program, const History* failing, const ReproSpec& spec, std::string& why) {
+  const ReproCheck* check = repro_check_by_name(spec.oracle);
+  if (!check) {
+    why = "oracle '" + spec.oracle + "': repro.c checks";
+    for (const ReproCheck& c : repro_checks()) why += " " + std::string(c.oracle);
+    return {};
+  }
+  if (program.op_count() > kMaxOps) {
+    why = std::to_string(program.op_count()) + " ops: minimize the program first (repro.c takes at most " +
+          std::to_string(kMaxOps) + ")";
+    return {};
+  }
+  if (spec.deadline_ms == 0) {
+    why = "a deadline of 0 ms";
+    return {};
+  }
+  TargetPlan plan;
+  std::string target = plan_target(spec.target, plan, why);
+  if (target.empty()) return {};
+  std::string check_defines = check->prepare({program, failing, spec.title}, why);
+  if (check_defines.empty()) return {};
+  int tries = spec.tries > 0 ? spec.tries : program.threads.size() > 1 ? kRacyTries : 1;
+
+  std::string c = header(program, spec, *check, plan.fuse, tries);
+  c += "#define _GNU_SOURCE\n";
+  if (plan.fuse) c += "#define _FILE_OFFSET_BITS 64\n#define FUSE_USE_VERSION 312\n#include <fuse3/fuse_lowlevel.h>\n#include <semaphore.h>\n";
+  c += std::string(c_fragment("runtime")) + "\n";
+  c += target;
+  c += "#define DEADLINE_NS " + std::to_string(uint64_t{spec.deadline_ms} * 1'000'000) + "LL\n";
+  c += "#define TRIES " + std::to_string(tries) + "\n";
+  c += c_program_tables(program);
+  c += check_defines;
+  c += "\n" + std::string(c_fragment("issue"));
+  if (plan.fuse) {
+    c += "\n" + std::string(c_fragment("fuse_types"));
+    c += fuse_defines(server_faults(program, spec, plan.latency), watched_request(spec.title));
+    c += "\n" + std::string(c_fragment("fuse_server"));
+  } else {
+    c += "\nstatic void revalidate(void) {}  // only the FUSE observer invalidates entries\n";
+    c += "static void fuse_abort(void) {}\n";
+  }
+  for (std::string_view part : {std::string_view("sandbox"), std::string_view("run"), check->fragment, std::string_view("main")})
+    c += "\n" + std::string(c_fragment(part));
+  return c;
+}
+
+}  // namespace nfz::repro
