@@ -8,6 +8,7 @@ Command model_command();
 Command stress_command();
 Command diff_command();
 Command check_command();
+Command minimize_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -17,6 +18,7 @@ const std::vector<Command>& commands() {
       stress_command(),
       diff_command(),
       check_command(),
+      minimize_command(),
   };
   return table;
 }

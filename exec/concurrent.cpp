@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/issue.hpp"
 #include "exec/shared_ring.hpp"
 #include "exec/syscall_backend.hpp"
@@ -218,6 +219,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
 int run_concurrent(const Program& program, const SandboxEnv& env, const ConcurrentOptions& options,
                    HistoryBuffer& buffer) {
   install_interrupt_handler();
+  inject::apply_fuse_faults(program, env);
   // Abandoned workers may still hold `fds` and the rings: they live until _exit.
   auto* fds = new FdTable();
   Phase phase{env, options, buffer, *fds};
