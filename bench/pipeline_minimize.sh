@@ -11,7 +11,7 @@ row() {  # name target oracles op-mix [extra stress args...]
   name=$1 target=$2 oracles=$3 mix=$4
   shift 4
   dir=$OUT/$name
-  "$NFZ" stress --quiet --jobs 1 --threads "${THREADS:-2}" --seed 7 --duration 30 --target "$target" --oracles "$oracles" \
+  "$NFZ" stress --quiet --jobs 1 --threads "${THREADS:-2}" --seed "${SEED:-7}" --duration 30 --target "$target" --oracles "$oracles" \
     --op-mix "$mix" --confirm 20 --minimize-budget "$BUDGET" --findings "$dir" --json "$dir.json" "$@" \
     > /dev/null 2> "$dir.log"
   python3 - "$name" "$target" "$dir.json" <<'PY'
@@ -33,5 +33,7 @@ row rename-phantom tmpfs linearizable rename=30,symlink=0,link=0,mknod=0 --injec
 row inline-sleep tmpfs nonblock.issue default --inject inline-sleep
 row fuse-latency fuse:strict nonblock.issue default --inject fuse-latency
 row fuse-error fuse:strict negative.fresh drop_caches=10,symlink=0,link=0 --inject fuse-error
-THREADS=4 row real fuse:strict+latency nonblock default
+# The real finding: nonblock.issue on OPENDIR or GETATTR, the OPEN class (docs/FINDINGS.md 1) suppressed.
+printf 'nonblock.issue: io_uring inline open* slept (fuse:OPEN)\n' > "$OUT/known"
+THREADS=4 row real fuse:strict+latency nonblock default --suppressions "$OUT/known"
 echo "(folders under $OUT)"

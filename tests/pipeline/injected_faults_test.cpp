@@ -88,3 +88,39 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
+
+namespace {
+
+// Must-show 3: a real finding of a multi-thread stress run, nonblock.issue on FUSE OPENDIR
+// or GETATTR (the OPEN class, docs/FINDINGS.md 1, suppressed so that the run goes on),
+// confirmed and minimized to at most 6 ops.
+TEST(RealFinding, NonblockIssueOnFuseOpendirOrGetattrIsMinimized) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces, FUSE)";
+  fs::path dir = fs::temp_directory_path() / ("nfz-real-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "known") << "nonblock.issue: io_uring inline open* slept (fuse:OPEN)\n";
+  std::string cmd = std::string(NFZ_BINARY_DIR) + "/nameifuzz stress --quiet --jobs 1 --threads 4 --seed 7 --duration 60 " +
+                    "--target fuse:strict+latency --oracles nonblock --suppressions " + (dir / "known").string() +
+                    " --confirm 10 --minimize-budget 60 --findings " + (dir / "f").string() + " --json " +
+                    (dir / "run.json").string() + " > /dev/null 2> " + (dir / "log").string();
+  int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 1) << cmd;
+  nlohmann::json run = read_json(dir / "run.json");
+  ASSERT_GE(run["findings"].size(), 1u);
+  const auto& finding = run["findings"][0];
+  const std::string title = finding["title"];
+  EXPECT_TRUE(title == "nonblock.issue: io_uring inline open slept (fuse:OPENDIR)" ||
+              title == "nonblock.issue: io_uring inline open slept (fuse:GETATTR)" ||
+              title == "nonblock.issue: io_uring inline openat2 slept (fuse:OPENDIR)" ||
+              title == "nonblock.issue: io_uring inline openat2 slept (fuse:GETATTR)")
+      << title;
+  nlohmann::json summary = read_json(fs::path(finding["folder"].get<std::string>()) / "summary.json");
+  EXPECT_TRUE(summary["reproduced"].get<bool>()) << summary.dump(2);
+  EXPECT_FALSE(summary.contains("injected"));
+  EXPECT_LE(summary["ops"].get<size_t>(), 6u) << summary.dump(2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
