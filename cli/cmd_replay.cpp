@@ -88,6 +88,7 @@ int replay(const po::variables_map& vm) {
     json.open(vm["json"].as<std::string>());  // opened here: the sandbox cannot see the host
     if (!json) return usage_error("replay", "cannot write " + vm["json"].as<std::string>());
   }
+  if (!enable_inject_option(vm, "replay")) return kExitUsage;
   auto report = ReportOutput::begin(vm, "replay");
   if (!report) return kExitUsage;
   const Program& program = std::get<Program>(parsed);
@@ -132,6 +133,7 @@ Command replay_command() {
                 ("threads-concurrent", "run the threads at once (one worker and ring each) instead of one after another")
                 ("shared-ring", "with --threads-concurrent: one io_uring shared by all workers")
                 ("procfs", "with --threads-concurrent: a fresh procfs at /proc in a new PID namespace (magic links)");
+            add_inject_option(desc);
             add_report_options(desc);
             pos.add("file", 1);
           },

@@ -9,6 +9,8 @@
 #include "cli/command.hpp"
 #include "cli/report_output.hpp"
 #include "exec/target.hpp"
+#include "pipeline/stress_findings.hpp"
+#include "pipeline/suppressions.hpp"
 #include "stress/stress_loop.hpp"
 
 namespace nfz::cli {
@@ -24,17 +26,6 @@ std::vector<std::string> split(const std::string& text) {
     start = comma + 1;
   }
   return out;
-}
-
-// With injected latency on every request and zero timeouts (fuse:churn+latency), a walk
-// through a symlink loop makes a hundred or more round trips (LOOKUP and READLINK per
-// link, and again in ref-walk and LOOKUP_REVAL mode before ELOOP): a quarter second is
-// slow there, not hung.
-int64_t default_deadline_ns(const std::vector<TargetSpec>& targets) {
-  bool latency = std::any_of(targets.begin(), targets.end(), [](const TargetSpec& t) {
-    return t.kind == TargetKind::kFuse && t.fuse.find("latency") != std::string::npos;
-  });
-  return latency ? 5'000'000'000 : 250'000'000;
 }
 
 int stress(const po::variables_map& vm) {
@@ -74,6 +65,19 @@ int stress(const po::variables_map& vm) {
   o.drop_caches_ms = vm["drop-caches-ms"].as<uint32_t>();
   o.drop_caches_level = vm["drop-caches-level"].as<int>();
   if (o.drop_caches_level < 1 || o.drop_caches_level > 3) return usage_error("stress", "--drop-caches-level must be 1, 2 or 3");
+  if (vm.count("suppressions")) {
+    std::string why;
+    auto known = pipeline::Suppressions::read(vm["suppressions"].as<std::string>(), why);
+    if (!known) return usage_error("stress", why);
+    o.suppressions = known->patterns;
+  }
+  if (!enable_inject_option(vm, "stress")) return kExitUsage;
+  pipeline::PipelineOptions pipe;
+  pipe.confirm = vm["confirm"].as<uint32_t>();
+  pipe.budget_s = vm["minimize-budget"].as<double>();
+  pipe.findings_dir = o.findings_dir;
+  pipe.op_deadline_ns = o.op_deadline_ns;
+  pipe.quiet = !o.progress;
   std::ofstream json;
   if (vm.count("json")) {
     json.open(vm["json"].as<std::string>());
@@ -82,11 +86,27 @@ int stress(const po::variables_map& vm) {
   stress::StressSummary summary;
   int code = stress::run_stress(o, std::cerr, summary);
   if (code == kExitUsage && summary.programs == 0) return usage_error("stress", summary.stopped_by);
+  nlohmann::json j = stress::summary_json(summary);
+  if (code == kExitFinding && pipe.confirm > 0) {
+    std::string why = pipeline::run_on_new_findings(summary, o.seed, pipe, j);
+    if (!why.empty()) std::cerr << "nameifuzz stress: findings pipeline: " << why << "\n";
+  }
   stress::print_summary(std::cout, summary);
-  return report->finish(stress::summary_json(summary), code, json.is_open() ? &json : nullptr);
+  return report->finish(j, code, json.is_open() ? &json : nullptr);
 }
 
 }  // namespace
+
+// With injected latency on every request and zero timeouts (fuse:churn+latency), a walk
+// through a symlink loop makes a hundred or more round trips (LOOKUP and READLINK per
+// link, and again in ref-walk and LOOKUP_REVAL mode before ELOOP): a quarter second is
+// slow there, not hung.
+int64_t default_deadline_ns(const std::vector<TargetSpec>& targets) {
+  bool latency = std::any_of(targets.begin(), targets.end(), [](const TargetSpec& t) {
+    return t.kind == TargetKind::kFuse && t.fuse.find("latency") != std::string::npos;
+  });
+  return latency ? 5'000'000'000 : 250'000'000;
+}
 
 Command stress_command() {
   return {"stress", "run generated concurrent programs on real targets and check every run", "[OPTIONS]",
@@ -111,7 +131,10 @@ Command stress_command() {
                 ("fresh-every", po::value<uint32_t>()->default_value(256), "programs per resident target instance before a fresh one (1: a fresh mount per program; fuse:* always mounts per program)")
                 ("drop-caches-ms", po::value<uint32_t>()->default_value(2000), "cache pressure: write /proc/sys/vm/drop_caches every this many ms beside the programs (0: off)")
                 ("drop-caches-level", po::value<int>()->default_value(3), "what the cache pressure drops: 1 page cache, 2 dentries and inodes, 3 both")
+                ("confirm", po::value<uint32_t>()->default_value(20), "after the loop, replay each new finding this many times on fresh targets (0: no findings pipeline)")
+                ("minimize-budget", po::value<double>()->default_value(60), "seconds the minimizer may spend on each new finding")
                 ("keep-going", "do not stop at a finding: run the whole duration, write each title's first violation, count the rest");
+            add_inject_option(desc);
             add_report_options(desc);
           },
           stress};

@@ -9,6 +9,10 @@
 
 #include <boost/program_options.hpp>
 
+namespace nfz {
+struct TargetSpec;
+}
+
 namespace nfz::cli {
 
 namespace po = boost::program_options;
@@ -34,6 +38,14 @@ po::options_description command_options(const Command& c, po::positional_options
 
 // The man page (roff), generated from commands() and their options (cli/man_page.cpp).
 std::string man_page();
+
+// The per-op deadline stress and minimize use on `targets` (cli/cmd_stress.cpp).
+int64_t default_deadline_ns(const std::vector<TargetSpec>& targets);
+
+// --inject NAME (cli/inject_option.cpp): declares it; enables it (false after a one-line
+// error for an unknown name).
+void add_inject_option(po::options_description& desc);
+bool enable_inject_option(const po::variables_map& vm, std::string_view command);
 
 // One-line error on stderr, "nameifuzz NAME: message"; returns kExitUsage.
 int usage_error(std::string_view command, std::string_view message);

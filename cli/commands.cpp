@@ -10,6 +10,7 @@ Command diff_command();
 Command check_command();
 Command vm_command();
 Command repro_command();
+Command minimize_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -21,6 +22,7 @@ const std::vector<Command>& commands() {
       check_command(),
       vm_command(),
       repro_command(),
+      minimize_command(),
   };
   return table;
 }

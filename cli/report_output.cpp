@@ -97,7 +97,9 @@ ReportOutput::~ReportOutput() {
 
 int ReportOutput::suppress(nlohmann::json& summary, int exit_code) const {
   if (suppressions_file_.empty() || !summary.contains("findings")) return exit_code;
-  nlohmann::json kept = nlohmann::json::array(), suppressed = nlohmann::json::array();
+  // The stress loop suppresses in the loop already (summary["suppressed"]): keep those.
+  nlohmann::json kept = nlohmann::json::array();
+  nlohmann::json suppressed = summary.contains("suppressed") ? summary["suppressed"] : nlohmann::json::array();
   for (const auto& f : summary["findings"]) {
     const std::string title = f.value("title", std::string());
     auto match = std::find_if(suppressions_.begin(), suppressions_.end(),

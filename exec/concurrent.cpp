@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/issue.hpp"
 #include "exec/shared_ring.hpp"
 #include "exec/syscall_backend.hpp"
@@ -244,6 +245,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
 int run_concurrent(const Program& program, const SandboxEnv& env, const ConcurrentOptions& options,
                    HistoryBuffer& buffer) {
   install_interrupt_handler();
+  inject::apply_fuse_faults(program, env);
   // Abandoned workers may still hold `fds` and the rings: they are left to _exit then.
   auto fds = std::make_unique<FdTable>();
   Phase phase{env, options, buffer, *fds};

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/issue.hpp"
 #include "exec/syscall_backend.hpp"
 #include "exec/uring_backend.hpp"
@@ -48,6 +49,7 @@ std::string run_sequential(const Program& program, const SandboxEnv& env, const 
   if (needs_uring(program))
     if (std::string why = ring.init(); !why.empty()) return why;
   FdTable fds;
+  inject::apply_fuse_faults(program, env);
   history.target = env.target;
   history.ops.clear();
   history.ops.push_back(program.setup);

@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/syscall_backend.hpp"
 
 namespace nfz {
@@ -36,15 +37,16 @@ void SharedRing::prep(int thread, const Op& op, size_t index, bool link_next, Fd
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   const char* p = op.path.c_str();
   int dfd = op.dirfd == kNoSlot ? AT_FDCWD : fds.plain(op.dirfd);
-  switch (op.kind) {
+  const uint32_t open_flags = inject::open_flags(op);
+  switch (inject::phantom(op) ? OpKind::kSleep : op.kind) {  // a phantom is a NOP: 0, nothing done
     case OpKind::kOpen:
-      slot.how[index] = open_how{.flags = op.openat2 ? op.flags : op.flags | O_LARGEFILE, .mode = op.mode,
+      slot.how[index] = open_how{.flags = op.openat2 ? open_flags : open_flags | O_LARGEFILE, .mode = op.mode,
                                  .resolve = op.openat2 ? op.resolve : 0};
       if (op.openat2) {
         if (op.issue.fixed) io_uring_prep_openat2_direct(sqe, dfd, p, &slot.how[index], op.fd);
         else io_uring_prep_openat2(sqe, dfd, p, &slot.how[index]);
       } else {
-        int flags = static_cast<int>(op.flags);
+        int flags = static_cast<int>(open_flags);
         if (op.issue.fixed) io_uring_prep_openat_direct(sqe, dfd, p, flags, op.mode, op.fd);
         else io_uring_prep_openat(sqe, dfd, p, flags, op.mode);
       }
@@ -100,6 +102,7 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
     for (size_t i = 0; i < chain.size(); ++i) prep(thread, chain[i], i, i + 1 < chain.size(), fds);
     uint64_t nvcsw = thread_nvcsw();
     submitted = io_uring_submit(&ring_);  // io_uring_enter(to_submit=n, min_complete=0)
+    inject::after_submit();
     uint32_t slept = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
     for (Event& ev : events) ev.call_ns = call, ev.nvcsw = slept, ev.how = Completion::kUnknown, ev.return_ns = -1;
     if (submitted >= 0) drain(thread);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 
 namespace nfz {
 namespace {
@@ -20,9 +21,10 @@ int dirfd_of(const Op& op, const FdTable& fds) {
 
 long issue_open(const Op& op, const FdTable& fds) {
   int dfd = dirfd_of(op, fds);
-  if (!op.openat2) return openat(dfd, op.path.c_str(), static_cast<int>(op.flags), op.mode);
+  const uint32_t flags = inject::open_flags(op);
+  if (!op.openat2) return openat(dfd, op.path.c_str(), static_cast<int>(flags), op.mode);
   open_how how{};
-  how.flags = op.flags;
+  how.flags = flags;
   how.mode = op.mode;
   how.resolve = op.resolve;
   return syscall(SYS_openat2, dfd, op.path.c_str(), &how, sizeof how);
@@ -30,6 +32,7 @@ long issue_open(const Op& op, const FdTable& fds) {
 
 long issue(const Op& op, FdTable& fds, struct statx* stx) {
   const char* p = op.path.c_str();
+  if (inject::phantom(op)) return 0;
   switch (op.kind) {
     case OpKind::kOpen: return issue_open(op, fds);
     case OpKind::kClose:  // a direct descriptor is no fd: close(-1) gets the kernel's EBADF

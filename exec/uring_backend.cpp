@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/syscall_backend.hpp"
 
 namespace nfz {
@@ -60,15 +61,16 @@ void UringRing::clear_fixed() {
 void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   const char* p = op.path.c_str();
-  switch (op.kind) {
+  switch (inject::phantom(op) ? OpKind::kSleep : op.kind) {  // a phantom is a NOP: 0, nothing done
     case OpKind::kOpen: {
       int dfd = plain_fd(op.dirfd, fds);
+      const uint32_t open_flags = inject::open_flags(op);
       if (op.openat2) {
-        how_[index] = open_how{.flags = op.flags, .mode = op.mode, .resolve = op.resolve};
+        how_[index] = open_how{.flags = open_flags, .mode = op.mode, .resolve = op.resolve};
         if (op.issue.fixed) io_uring_prep_openat2_direct(sqe, dfd, p, &how_[index], op.fd);
         else io_uring_prep_openat2(sqe, dfd, p, &how_[index]);
       } else {
-        int flags = static_cast<int>(op.flags);
+        int flags = static_cast<int>(open_flags);
         if (op.issue.fixed) io_uring_prep_openat_direct(sqe, dfd, p, flags, op.mode, op.fd);
         else io_uring_prep_openat(sqe, dfd, p, flags, op.mode);
       }
@@ -125,6 +127,7 @@ void UringRing::run_chain(std::span<const Op> chain, FdTable& fds, std::span<Eve
   for (size_t i = 0; i < chain.size(); ++i) prep(chain[i], i, i + 1 < chain.size(), fds);
   uint64_t nvcsw = thread_nvcsw();
   int submitted = io_uring_submit(&ring_);  // io_uring_enter(to_submit=n, min_complete=0)
+  inject::after_submit();
   uint32_t slept = static_cast<uint32_t>(thread_nvcsw() - nvcsw);
   for (Event& ev : events) {
     ev.call_ns = call;

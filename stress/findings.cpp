@@ -6,7 +6,11 @@
 #include <unistd.h>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "core/text.hpp"
+#include "exec/inject.hpp"
+#include "pipeline/finding_index.hpp"
 
 namespace nfz::stress {
 
@@ -22,14 +26,25 @@ std::string signature_of(const std::string& title) {
   return s.empty() ? "finding" : s;
 }
 
-bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title) {
+bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title, const FindingOrigin& origin,
+                   std::string& why) {
   namespace fs = std::filesystem;
   fs::path claims = fs::path(dir) / ".claims" / std::to_string(run_id);
   std::error_code ec;
   fs::create_directories(claims, ec);
   int fd = ::open((claims / signature_of(title)).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return errno != EEXIST;  // a folder we cannot claim we may still try to write
-  close(fd);
+  if (fd < 0 && errno == EEXIST) {
+    why = "another job of this run writes it";
+    return false;
+  }
+  if (fd >= 0) close(fd);  // a folder we cannot claim we may still try to write
+  pipeline::IndexEntry known;
+  if (!pipeline::index_claim(dir, {title, signature_of(title), origin.target, origin.seed, origin.program_number, "stress"},
+                             &known) &&
+      !known.title.empty()) {
+    why = "known from an earlier run: " + (fs::path(dir) / known.folder).string();
+    return false;
+  }
   return true;
 }
 
@@ -51,13 +66,21 @@ std::string write_finding(const std::string& dir, const oracles::Violation& viol
     why = "mkdir " + folder.string() + ": " + ec.message();
     return {};
   }
+  Program found = program;
+  inject::carry_fuse_fault(found);  // an injected FUSE fault replays from the program itself
   std::ofstream nfz(folder / "program.nfz");
   std::string replay = "nameifuzz replay program.nfz --target " + origin.target + " --threads-concurrent" +
                        (origin.shared_ring ? " --shared-ring" : "");
   nfz << "# " << violation.title << "\n# stress seed " << origin.seed << ", program " << origin.program_number
       << ", target " << origin.target << (origin.shared_ring ? ", one ring shared by the threads" : ", a ring per thread")
       << "\n# " << replay << "\n"
-      << print_program(program);
+      << print_program(found);
+  std::ofstream where(folder / "origin.json");
+  where << nlohmann::json{{"title", violation.title}, {"seed", origin.seed}, {"program", origin.program_number},
+                          {"target", origin.target}, {"shared_ring", origin.shared_ring},
+                          {"injected", inject::current().name}}
+               .dump(2)
+        << "\n";
   std::ofstream hist(folder / "history.jsonl");
   write_history(hist, history);
   if (twin) {

@@ -2,8 +2,8 @@
 // (history.jsonl), the oracle's message (message.txt) and, for issue.equivalent, the
 // twin's history (twin.jsonl), for the FUSE oracles the observer's request trace
 // (fuse_trace.jsonl). The signature is the violation's title made a folder
-// name; minimization, C reproducers and the kernel log excerpt (a later issue) add files
-// to the same folder.
+// name; origin.json says where it came from. The findings pipeline (pipeline/) adds the
+// confirmed, minimized reproducer and the report to the same folder.
 #pragma once
 
 #include <string>
@@ -26,8 +26,10 @@ struct FindingOrigin {
 std::string signature_of(const std::string& title);
 
 // Claims the folder of `title` for this run (run_id): true for the first job of the run
-// that asks, false for the others (an O_EXCL file under <dir>/.claims/<run_id>/).
-bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title);
+// that asks (an O_EXCL file under <dir>/.claims/<run_id>/) when no earlier run wrote the
+// title (the folder's index, pipeline/finding_index.hpp); false and `why` otherwise.
+bool claim_finding(const std::string& dir, uint64_t run_id, const std::string& title, const FindingOrigin& origin,
+                   std::string& why);
 // Removes the run's claims once every job is done.
 void release_claims(const std::string& dir, uint64_t run_id);
 

@@ -120,6 +120,7 @@ StressSummary merge_summaries(const std::vector<StressSummary>& jobs, const Stre
       it->checks += o.checks, it->violations += o.violations, it->unknown += o.unknown, it->not_judged += o.not_judged;
       for (const auto& [target, n] : o.checks_by_target) it->checks_by_target[target] += n;
     }
+    for (const SuppressedRecord& k : s.suppressed) count_suppressed(m, k.title, k.pattern, k.count);
     for (const FindingRecord& f : s.findings) {
       auto it = std::find_if(m.findings.begin(), m.findings.end(), [&](const FindingRecord& x) { return x.title == f.title; });
       if (it == m.findings.end()) m.findings.push_back(f);

@@ -18,6 +18,7 @@
 #include "core/text.hpp"
 #include "report/progress.hpp"
 #include "stress/cache_pressure.hpp"
+#include "pipeline/suppressions.hpp"
 #include "stress/findings.hpp"
 #include "stress/jobs.hpp"
 #include "stress/issue_equivalent.hpp"
@@ -111,13 +112,16 @@ void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const Fi
         ++seen->count;
         continue;
       }
+      // A known title (--suppressions) is counted, not written, and does not stop the run.
+      if (const std::string* pattern = pipeline::suppressed_by(summary.options.suppressions, v.title)) {
+        count_suppressed(summary, v.title, *pattern);
+        continue;
+      }
       std::string why;
       std::string folder;
-      if (claim_finding(findings_dir, summary.options.run_id, v.title))
+      if (claim_finding(findings_dir, summary.options.run_id, v.title, origin, why))
         folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin, why,
                                record.fuse);
-      else
-        why = "another job of this run writes it";
       summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
                                   std::string(a.oracle->name), std::string(record.target)});
     }

@@ -46,6 +46,8 @@ struct StressOptions {
   uint32_t jobs = 1;
   // Names this run's claims on finding folders, so jobs write each title once (0: the pid).
   uint64_t run_id = 0;
+  // Known titles (--suppressions: globs or prefixes): counted, not written, not stopping.
+  std::vector<std::string> suppressions;
 };
 
 struct OracleStats {
@@ -67,6 +69,13 @@ struct FindingRecord {
   std::string target;
 };
 
+// Violations of a suppressed (known) title: how many, and the line that matched.
+struct SuppressedRecord {
+  std::string title;
+  std::string pattern;
+  uint64_t count = 0;
+};
+
 struct StressSummary {
   StressOptions options;
   double seconds = 0;
@@ -85,6 +94,7 @@ struct StressSummary {
   uint64_t abandoned_runs = 0;
   std::vector<OracleStats> oracles;
   std::vector<FindingRecord> findings;
+  std::vector<SuppressedRecord> suppressed;
   std::string cache_pressure = "off";  // "drop_caches 3 every 2000 ms", "off", "skipped: why"
   uint64_t cache_drops = 0;
   std::string memory_pressure;  // "cgroup v1 .../nameifuzz-<pid>, 64 MiB" or "off" or "skipped: why"
@@ -122,6 +132,8 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
 // The progress report of a run so far (report/progress.hpp prints it).
 std::string progress_line(const StressSummary& summary, double seconds);
 void print_summary(std::ostream& out, const StressSummary& summary);
+// Counts one violation of a suppressed title.
+void count_suppressed(StressSummary& summary, const std::string& title, const std::string& pattern, uint64_t n = 1);
 // The summary as JSON (format nameifuzz-stress-summary), the source of truth the KTAP and
 // JUnit reports are written from (report/).
 nlohmann::json summary_json(const StressSummary& summary);

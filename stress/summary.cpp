@@ -44,6 +44,15 @@ std::string uring_by_kind(const StressSummary& s) {
 
 }  // namespace
 
+void count_suppressed(StressSummary& s, const std::string& title, const std::string& pattern, uint64_t n) {
+  for (SuppressedRecord& k : s.suppressed)
+    if (k.title == title) {
+      k.count += n;
+      return;
+    }
+  s.suppressed.push_back({title, pattern, n});
+}
+
 void print_summary(std::ostream& out, const StressSummary& s) {
   const auto& o = s.options;
   double secs = std::max(s.seconds, 1e-9);
@@ -77,6 +86,10 @@ void print_summary(std::ostream& out, const StressSummary& s) {
   for (const auto& f : s.findings)
     out << "    " << f.title << (f.count > 1 ? " (" + std::to_string(f.count) + " times)" : "") << "\n      -> " << f.folder
         << "\n";
+  if (!s.suppressed.empty()) {
+    out << "  suppressed (known, not written): " << s.suppressed.size() << "\n";
+    for (const auto& k : s.suppressed) out << "    " << k.title << " (" << k.count << " times, by '" << k.pattern << "')\n";
+  }
   if (s.exit_code == 2) out << "SUMMARY: environment error: " << s.stopped_by << "\n";
   else out << "SUMMARY: " << (s.findings.empty() ? "clean, 0 findings" : std::to_string(s.findings.size()) + " finding(s)") << "\n";
 }
@@ -134,6 +147,12 @@ nlohmann::json summary_json(const StressSummary& s) {
     findings.push_back(
         {{"title", f.title}, {"folder", f.folder}, {"count", f.count}, {"oracle", f.oracle}, {"target", f.target}});
   j["findings"] = findings;
+  if (!s.suppressed.empty() || !o.suppressions.empty()) {
+    json suppressed = json::array();
+    for (const auto& k : s.suppressed)
+      suppressed.push_back({{"title", k.title}, {"count", k.count}, {"suppressed_by", k.pattern}});
+    j["suppressed"] = suppressed;
+  }
   j["exit"] = s.exit_code;
   j["jobs"] = s.jobs;
   if (o.max_programs) j["program_digest"] = s.program_digest;
@@ -180,6 +199,9 @@ StressSummary read_summary_json(const std::string& text, const StressOptions& op
   for (const json& f : j.at("findings"))
     s.findings.push_back({f.at("title").get<std::string>(), f.at("folder").get<std::string>(), f.at("count").get<uint64_t>(),
                           f.value("oracle", ""), f.value("target", "")});
+  if (j.contains("suppressed"))
+    for (const json& k : j["suppressed"])
+      s.suppressed.push_back({k.at("title").get<std::string>(), k.value("suppressed_by", ""), k.value("count", uint64_t{1})});
   s.exit_code = j.at("exit").get<int>();
   s.program_digest = j.value("program_digest", uint64_t{0});
   return s;

@@ -204,6 +204,12 @@ void ObserverFs::set_faults(const std::vector<FuseFault>& faults) {
   state_->occurrences.clear();
 }
 
+void ObserverFs::add_faults(const std::vector<FuseFault>& faults) {
+  std::lock_guard lock(state_->mu);
+  state_->options.add_faults(faults);
+  state_->occurrences.clear();
+}
+
 int ObserverFs::invalidate_all() {
   std::unique_lock lock(state_->stop_mu);
   uint64_t ticket = ++state_->invalidations_asked;

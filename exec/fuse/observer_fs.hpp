@@ -52,6 +52,8 @@ class ObserverFs {
 
   // Replaces the injected faults while mounted (a reproducer's faults: section).
   void set_faults(const std::vector<FuseFault>& faults);
+  // Adds faults to the personality's own (+latency) while mounted.
+  void add_faults(const std::vector<FuseFault>& faults);
 
   // Asks the kernel to drop every entry the observer handed out
   // (fuse_lowlevel_notify_inval_entry); returns how many it invalidated.
