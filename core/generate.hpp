@@ -53,7 +53,7 @@ inline rc::Gen<Issue> issue_for(OpKind kind) {
 
 // The share of generated opens drawn valid (build_open_flags() accepts their flags and
 // RESOLVE bits); the rest take any bits, so that the refusals stay tested too.
-inline constexpr int kValidOpenPercent = 85;
+inline constexpr uint32_t kValidOpenPercent = 85;
 
 inline constexpr std::array<uint32_t, 6> kResolveBits = {RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS,
                                                          RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED};
@@ -62,7 +62,9 @@ inline constexpr std::array<uint32_t, 6> kResolveBits = {RESOLVE_NO_XDEV, RESOLV
 // shapes an open has, with the bits that go with it.
 inline rc::Gen<uint32_t> valid_open_flags() {
   return rc::gen::exec([] {
-    auto maybe = [](uint32_t bit, int one_in) { return *rc::gen::inRange(0, one_in) == 0 ? bit : 0u; };
+    auto maybe = [](uint32_t bit, uint32_t one_in) {
+      return *rc::gen::weightedElement<bool>({{1, true}, {one_in - 1, false}}) ? bit : 0u;
+    };
     const uint32_t nofollow = maybe(O_NOFOLLOW, 4), nonblock = maybe(O_NONBLOCK, 6);
     switch (*rc::gen::weightedElement<int>({{4, 0}, {4, 1}, {2, 2}, {1, 3}, {1, 4}})) {
       case 0: {  // an existing file
@@ -89,7 +91,9 @@ inline uint32_t make_resolve_valid(uint32_t resolve, uint32_t flags) {
 }
 
 inline void fill_open(Op& op) {
-  const bool valid = *rc::gen::inRange(0, 100) < kValidOpenPercent;
+  // weightedElement, not inRange: rapidcheck scales inRange by the size, and small sizes
+  // would draw only valid opens.
+  const bool valid = *rc::gen::weightedElement<bool>({{kValidOpenPercent, true}, {100 - kValidOpenPercent, false}});
   op.flags = valid ? *valid_open_flags()
                    : *rc::gen::element<uint32_t>(O_RDONLY, O_WRONLY, O_RDWR) | *bits_of(kOpenFlagBits);
   op.openat2 = *rc::gen::arbitrary<bool>();

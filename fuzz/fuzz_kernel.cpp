@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <span>
+#include <variant>
 
 #include "core/decode.hpp"
 #include "core/text.hpp"
@@ -70,18 +71,27 @@ void log_outcomes(bool force) {
   log << (now - h.start_ns) / 1e9 << " " << h.runs << " " << h.outcomes.size() << "\n";
 }
 
-void print_stats() {
-  if (!harness) return;
-  log_outcomes(true);
-  std::fprintf(stderr, "fuzz_kernel: %llu runs, distinct kernel outcomes %s\n",
+void write_stats(FILE* out) {
+  std::fprintf(out, "fuzz_kernel: %llu runs, distinct kernel outcomes %s\n",
                static_cast<unsigned long long>(harness->runs), harness->outcomes.describe().c_str());
   for (size_t i = 0; i < harness->stats.size(); ++i) {
     std::string_view name = i < mutator_table().size() ? mutator_table()[i].name
                             : i == bytes_slot()        ? std::string_view("libfuzzer_bytes")
                                                        : std::string_view("crossover");
-    std::fprintf(stderr, "fuzz_kernel: mutator %-22.*s used %8llu paid %6llu\n", static_cast<int>(name.size()),
+    std::fprintf(out, "fuzz_kernel: mutator %-22.*s used %8llu paid %6llu\n", static_cast<int>(name.size()),
                  name.data(), static_cast<unsigned long long>(harness->stats[i].used),
                  static_cast<unsigned long long>(harness->stats[i].paid));
+  }
+}
+
+void print_stats() {
+  if (!harness || harness->config.decode_only) return;
+  log_outcomes(true);
+  write_stats(stderr);
+  if (harness->config.stats.empty()) return;
+  if (FILE* f = std::fopen(harness->config.stats.c_str(), "a")) {
+    write_stats(f);
+    std::fclose(f);
   }
 }
 
@@ -120,6 +130,20 @@ void open_harness(Harness& h) {
   // NFZ_INJECT is handed on as a name; the executor's fault injection takes it once it has one.
 }
 
+// The seed corpus: a text program as the bytes that decode to it (as near as it can be).
+int encode_file(const std::string& path) {
+  auto parsed = read_program_file(path);
+  if (auto* err = std::get_if<ParseError>(&parsed)) {
+    std::fprintf(stderr, "%s\n", err->to_string().c_str());
+    return kExitEnvironment;
+  }
+  std::vector<uint8_t> bytes = encode_program(std::get<Program>(parsed));
+  std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+  if (!encodable(std::get<Program>(parsed)))
+    std::fprintf(stderr, "fuzz_kernel: %s: written as the nearest program the decoder makes\n", path.c_str());
+  return 0;
+}
+
 }  // namespace
 }  // namespace nfz::fuzz
 
@@ -129,6 +153,7 @@ using namespace nfz::fuzz;
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   harness = new Harness;
   if (std::string e = read_config(*argc, *argv, harness->config); !e.empty()) environment_failure(e);
+  if (!harness->config.encode.empty()) std::exit(encode_file(harness->config.encode));
   if (!harness->config.decode_only) open_harness(*harness);
   harness->start_ns = monotonic_ns();
   std::atexit(print_stats);

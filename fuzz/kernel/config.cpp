@@ -19,6 +19,8 @@ std::string set(Config& c, std::string_view name, const std::string& value) {
   } else if (name == "findings") c.findings = value;
   else if (name == "outcomes-log") c.outcomes_log = value;
   else if (name == "inject") c.inject = value;
+  else if (name == "stats") c.stats = value;
+  else if (name == "encode") c.encode = value;
   else if (name == "decode-only") return flag(c.decode_only);
   else if (name == "seed") {
     char* end = nullptr;

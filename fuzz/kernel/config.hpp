@@ -14,8 +14,10 @@ struct Config {
   std::string source = "input";  // "input", or "stress": the stress loop's generator, input ignored
   std::string findings = "fuzz-findings";  // where violations are written as findings ("" none)
   std::string outcomes_log;      // appends "seconds runs outcomes" lines here
+  std::string stats;              // appends the mutator statistics here at exit (fork mode's jobs)
   std::string inject;            // a fault for the executor to inject (passed on as is)
   bool decode_only = false;      // print each input's program instead of running it
+  std::string encode;            // write this .nfz program as an input to stdout and exit
   uint64_t seed = 1;             // source=stress: the generator's seed
 };
 
@@ -28,8 +30,10 @@ inline constexpr Setting kSettings[] = {
     {"source", "NFZ_SOURCE", "input: programs decoded from the inputs; stress: the stress loop's generator"},
     {"findings", "NFZ_FINDINGS", "directory for findings (program.nfz, history, message); empty: none"},
     {"outcomes-log", "NFZ_OUTCOMES_LOG", "append 'seconds runs distinct-outcomes' lines to this file"},
+    {"stats", "NFZ_STATS", "append the per-mutator statistics to this file at exit"},
     {"inject", "NFZ_INJECT", "name of an executor fault to inject (e.g. excl-double-success)"},
     {"decode-only", "NFZ_DECODE_ONLY", "1: print each input's program text and run nothing"},
+    {"encode", "NFZ_ENCODE", "write this .nfz program's input bytes to stdout and exit (seed corpus)"},
     {"seed", "NFZ_SEED", "source=stress: the generator's seed"},
 };
 
