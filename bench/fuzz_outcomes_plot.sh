@@ -11,7 +11,7 @@ set output "$png"
 set title "fuzz_kernel on tmpfs: distinct kernel outcomes over time (same seeds and budget)"
 set xlabel "seconds"
 set ylabel "distinct kernel outcomes"
-set key left top
+set key right bottom
 set grid
 plot "$work/counters/outcomes.log" using 1:3 with lines lw 2 title "fuzz_kernel, kernel-outcome counters", \
      "$work/coverage/outcomes.log" using 1:3 with lines lw 2 title "fuzz_kernel, code coverage only", \
