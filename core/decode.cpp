@@ -87,12 +87,35 @@ Issue decode_issue(uint8_t b, OpKind kind) {
   return issue;
 }
 
+// Four bytes: the request type and the fault's kind, then the latency bounds (in 4 us and
+// 20 us steps) or the errno and its share of the requests (per mille).
+FuseFault decode_fault(ByteReader& in) {
+  FuseFault f;
+  uint8_t what = in.next();
+  f.op = kFaultOps[(what & 0x7f) % kFaultOps.size()];
+  uint8_t a = in.next(), b = in.next(), c = in.next();
+  if (what & 0x80) {
+    f.kind = FuseFault::Kind::kError;
+    f.error = kFaultErrors[a % kFaultErrors.size()];
+    f.permille = ((uint32_t{b} << 8) | c) % 1001;
+  } else {
+    f.kind = FuseFault::Kind::kLatency;
+    f.min_us = kFaultMinStepUs * a;
+    f.max_us = f.min_us + kFaultSpanStepUs * b;
+  }
+  return f;
+}
+
 }  // namespace
 
 Program decode_program(std::span<const uint8_t> data) {
   ByteReader in(data);
   Program program;
-  program.threads.resize(1 + in.next() % kMaxDecodedThreads);
+  // The first byte: the thread count, and in its top three bits (5..7) one to three FUSE
+  // faults, read next.
+  uint8_t first = in.next();
+  program.threads.resize(1 + first % kMaxDecodedThreads);
+  for (int f = 4; f < (first >> 5); ++f) program.faults.push_back(decode_fault(in));
   for (size_t n = 0; n < kMaxDecodedOps && !in.empty(); ++n) {
     size_t dest = in.next() % (program.threads.size() + 1);
     uint8_t kind_byte = in.next();

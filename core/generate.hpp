@@ -51,13 +51,55 @@ inline rc::Gen<Issue> issue_for(OpKind kind) {
   });
 }
 
+// The share of generated opens drawn valid (build_open_flags() accepts their flags and
+// RESOLVE bits); the rest take any bits, so that the refusals stay tested too.
+inline constexpr uint32_t kValidOpenPercent = 85;
+
+inline constexpr std::array<uint32_t, 6> kResolveBits = {RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS,
+                                                         RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED};
+
+// Open flags that build_open_flags() takes from openat2 (and so from openat): one of the
+// shapes an open has, with the bits that go with it.
+inline rc::Gen<uint32_t> valid_open_flags() {
+  return rc::gen::exec([] {
+    auto maybe = [](uint32_t bit, uint32_t one_in) {
+      return *rc::gen::weightedElement<bool>({{1, true}, {one_in - 1, false}}) ? bit : 0u;
+    };
+    const uint32_t nofollow = maybe(O_NOFOLLOW, 4), nonblock = maybe(O_NONBLOCK, 6);
+    switch (*rc::gen::weightedElement<int>({{4, 0}, {4, 1}, {2, 2}, {1, 3}, {1, 4}})) {
+      case 0: {  // an existing file
+        uint32_t acc = *rc::gen::element<uint32_t>(O_RDONLY, O_WRONLY, O_RDWR);
+        return acc | nofollow | nonblock | (acc != O_RDONLY ? maybe(O_TRUNC, 3) : 0u);
+      }
+      case 1:  // a create: never with O_DIRECTORY (EINVAL since 6.4)
+        return *rc::gen::element<uint32_t>(O_WRONLY, O_RDWR, O_RDONLY) | O_CREAT | maybe(O_EXCL, 2) |
+               maybe(O_TRUNC, 4) | nofollow | nonblock;
+      case 2: return O_RDONLY | O_DIRECTORY | nofollow | nonblock;
+      case 3: return O_PATH | maybe(O_DIRECTORY, 3) | nofollow;  // O_PATH_FLAGS only
+      default:  // O_TMPFILE: write access, no O_CREAT (O_TMPFILE_MASK)
+        return *rc::gen::element<uint32_t>(O_WRONLY, O_RDWR) | O_TMPFILE | maybe(O_EXCL, 3);
+    }
+  });
+}
+
+// RESOLVE bits build_open_flags() takes with `flags`: RESOLVE_BENEATH and RESOLVE_IN_ROOT
+// exclude each other (EINVAL), and RESOLVE_CACHED cannot create or truncate (EAGAIN).
+inline uint32_t make_resolve_valid(uint32_t resolve, uint32_t flags) {
+  if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT)) resolve &= ~RESOLVE_IN_ROOT;
+  if (flags & (O_CREAT | O_TRUNC | O_TMPFILE)) resolve &= ~RESOLVE_CACHED;
+  return resolve;
+}
+
 inline void fill_open(Op& op) {
-  op.flags = *rc::gen::element<uint32_t>(O_RDONLY, O_WRONLY, O_RDWR) | *bits_of(kOpenFlagBits);
+  // weightedElement, not inRange: rapidcheck scales inRange by the size, and small sizes
+  // would draw only valid opens.
+  const bool valid = *rc::gen::weightedElement<bool>({{kValidOpenPercent, true}, {100 - kValidOpenPercent, false}});
+  op.flags = valid ? *valid_open_flags()
+                   : *rc::gen::element<uint32_t>(O_RDONLY, O_WRONLY, O_RDWR) | *bits_of(kOpenFlagBits);
   op.openat2 = *rc::gen::arbitrary<bool>();
   if (op.openat2) {
-    static constexpr std::array<uint32_t, 6> kResolve = {RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS,
-        RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED};
-    op.resolve = *bits_of(kResolve);
+    op.resolve = *rc::gen::weightedElement<bool>({{1, false}, {2, true}}) ? *rc::gen::elementOf(kResolveBits) : *bits_of(kResolveBits);
+    if (valid) op.resolve = make_resolve_valid(op.resolve, op.flags);
   }
   auto slot = rc::gen::inRange<int>(0, kSlotCount);
   if (*rc::gen::weightedElement<bool>({{5, false}, {1, true}})) op.dirfd = static_cast<int8_t>(*slot);
@@ -111,15 +153,14 @@ inline rc::Gen<Op> op() {
 inline rc::Gen<FuseFault> fuse_fault() {
   return rc::gen::exec([] {
     FuseFault f;
-    f.op = *rc::gen::element(FuseOp::kLookup, FuseOp::kCreate, FuseOp::kOpen, FuseOp::kGetattr, FuseOp::kMkdir,
-                             FuseOp::kRename, FuseOp::kUnlink);
+    f.op = *rc::gen::elementOf(kFaultOps);
     if (*rc::gen::arbitrary<bool>()) {
       f.kind = FuseFault::Kind::kLatency;
       f.min_us = *rc::gen::inRange<uint32_t>(0, 1000);
       f.max_us = f.min_us + *rc::gen::inRange<uint32_t>(0, 5000);
     } else {
       f.kind = FuseFault::Kind::kError;
-      f.error = *rc::gen::element(EIO, ESTALE, ENOENT, EINTR);
+      f.error = *rc::gen::elementOf(kFaultErrors);
       f.permille = *rc::gen::inRange<uint32_t>(0, 1001);
     }
     return f;

@@ -1,0 +1,170 @@
+#include "stress/program_judge.hpp"
+
+#include <algorithm>
+
+#include "oracles/nonblock/nonblock.hpp"
+#include "pipeline/suppressions.hpp"
+#include "stress/issue_equivalent.hpp"
+#include "stress/tracing.hpp"
+
+namespace nfz::stress {
+namespace {
+
+void count_by_kind(const History& history, StressSummary& summary) {
+  oracles::CompletionCounts counts = oracles::count_completions(history);
+  for (size_t k = 0; k < counts.by_kind.size(); ++k)
+    for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
+}
+
+FindingRecord* find_title(StressSummary& summary, const std::string& title) {
+  for (FindingRecord& f : summary.findings)
+    if (f.title == title) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string ProgramJudge::open(const StressOptions& options, StressSummary& summary) {
+  options_ = options;
+  summary.oracles.clear();
+  summary.oracles.reserve(oracle_table().size());
+  std::vector<std::string_view> asked_names;
+  for (const std::string& name : options.oracles)
+    for (std::string_view one : expand_oracle_group(name)) {
+      if (!find_oracle(one)) return "unknown oracle '" + name + "' (known: fuse, nonblock, or one name the summary lists)";
+      asked_names.push_back(one);
+    }
+  for (const Oracle& o : oracle_table()) {
+    OracleStats& s = summary.oracles.emplace_back();
+    s.name = std::string(o.name);
+    bool asked = options.oracles.empty()
+                     ? o.default_on
+                     : std::find(asked_names.begin(), asked_names.end(), o.name) != asked_names.end();
+    if (!asked) continue;
+    s.enabled = true;
+    s.skipped = o.skipped ? o.skipped(options.targets) : std::string();
+    if (s.skipped.empty() && !o.check) s.skipped = "no check function";
+  }
+  for (size_t i = 0; i < oracle_table().size(); ++i)
+    if (summary.oracles[i].enabled && summary.oracles[i].skipped.empty())
+      oracles_.push_back({&oracle_table()[i], &summary.oracles[i]});
+  if (needs(Needs::kSleeps)) summary.tracing = start_tracing(tracer_);  // before any thread exists
+  if (std::string e = channel_.open(); !e.empty()) return e;
+  kernel_log_.open();  // kernel.health says it is skipped when /dev/kmsg is unreadable
+  return {};
+}
+
+bool ProgramJudge::needs(Needs what) const {
+  for (const ActiveOracle& a : oracles_)
+    if (std::find(a.oracle->needs.begin(), a.oracle->needs.end(), what) != a.oracle->needs.end()) return true;
+  return false;
+}
+
+// What the active oracles want gathered in the child of a run on `target`.
+ExtrasWanted ProgramJudge::extras_for(const TargetSpec& target) const {
+  ExtrasWanted w;
+  bool fuse = target.kind == TargetKind::kFuse;
+  w.fuse_trace = fuse && needs(Needs::kFuseTrace);
+  w.fuse_quiescent = fuse && needs(Needs::kFuseQuiescent);
+  w.cached_probes = target_gets_cached_probes(target.kind) && needs(Needs::kCachedProbes);
+  return w;
+}
+
+JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const FindingOrigin& origin,
+                            StressSummary& summary) {
+  JudgedRun out;
+  out.shared_ring = origin.shared_ring;
+  ConcurrentOptions run_options;
+  run_options.op_deadline_ns = options_.op_deadline_ns;
+  run_options.ring = origin.shared_ring ? RingMode::kShared : RingMode::kPerThread;
+  ExtrasWanted wanted = extras_for(sandbox.target());
+  if (wanted.fuse_trace || wanted.cached_probes)
+    run_options.after_run = [&](const SandboxEnv& env, int code) {
+      channel_.send(gather_extras(env, code, buffer_.collect(program, sandbox.target().name), wanted));
+    };
+  channel_.clear();
+  // The syscall twin runs in the same child on a resident sandbox, else in one of its own.
+  const bool want_twin = wants_syscall_twin(program);
+  Program twin_program;
+  if (want_twin && sandbox.second_root_in_run()) {
+    twin_program = syscall_twin(program);
+    run_options.then_program = &twin_program;
+    run_options.then_buffer = &twin_buffer_;
+  }
+  out.run = run_program(sandbox, program, run_options, buffer_);
+  ConcurrentRun& run = out.run;
+  out.extras = channel_.receive();
+  run_options.after_run = nullptr;  // not for the twin
+  if (run.code == kExitEnvironment && !run.status.stalled)
+    return out.failure = sandbox.target().name + ": a run failed to start (see above)", out;
+  if (run.code == kRunNoUring) return out.failure = "io_uring unavailable", out;
+  (origin.shared_ring ? summary.shared_ring_programs : summary.per_thread_ring_programs)++;
+  std::unique_ptr<ConcurrentRun> twin;
+  if (run.then_history) {
+    twin = std::make_unique<ConcurrentRun>();
+    twin->history = std::move(*run.then_history);
+    ++summary.twins;
+  } else if (want_twin && !sandbox.second_root_in_run() && run.code == kRunOk) {
+    twin = std::make_unique<ConcurrentRun>(run_program(sandbox, syscall_twin(program), run_options, twin_buffer_));
+    ++summary.twins;
+  }
+  kernel::SleepTracer::Samples samples;  // the twin's, from other threads, are never matched
+  if (tracer_.active()) {
+    samples = tracer_.collect();
+    oracles::reclassify_completions(run.history, samples.punts);
+  }
+  if (run.status.abandoned) {
+    ++summary.abandoned_runs;
+    if (std::string e = sandbox.rebuild(); !e.empty())
+      return out.failure = sandbox.target().name + ": rebuild after a hang: " + e, out;
+  }
+  ++summary.programs;
+  summary.ops += run.history.events.size();
+  count_by_kind(run.history, summary);
+
+  RunRecord record{program, run.history, sandbox.target().name, twin ? &twin->history : nullptr,
+                   kernel_log_.is_open() ? &kernel_log_ : nullptr};
+  record.fuse = out.extras.fuse ? &*out.extras.fuse : nullptr;
+  record.fuse_quiescent = out.extras.fuse_quiescent;
+  record.sleeps = tracer_.active() ? &samples.sleeps : nullptr;
+  record.cached_complete = out.extras.cached_complete ? &*out.extras.cached_complete : nullptr;
+  record.op_deadline_ns = options_.op_deadline_ns;
+  record.shared_ring = origin.shared_ring;
+  judge(record, origin, summary, out);
+  return out;
+}
+
+// Runs every active oracle on one run and writes its findings (with --keep-going, a
+// title seen before is only counted).
+void ProgramJudge::judge(const RunRecord& record, const FindingOrigin& origin, StressSummary& summary,
+                         JudgedRun& out) {
+  for (ActiveOracle& a : oracles_) {
+    oracles::OracleResult r = a.oracle->check(record);
+    a.stats->checks += r.checks;
+    a.stats->violations += r.violations.size();
+    a.stats->unknown += r.unknown;
+    a.stats->not_judged += r.not_judged;
+    a.stats->checks_by_target[std::string(record.target)] += r.checks;
+    for (const auto& v : r.violations) {
+      if (FindingRecord* seen = find_title(summary, v.title)) {
+        ++seen->count;
+        continue;
+      }
+      // A known title (--suppressions) is counted, not written, and does not stop the run.
+      if (const std::string* pattern = pipeline::suppressed_by(options_.suppressions, v.title)) {
+        count_suppressed(summary, v.title, *pattern);
+        continue;
+      }
+      std::string why;
+      std::string folder;
+      if (claim_finding(options_.findings_dir, options_.run_id, v.title, origin, why))
+        folder = write_finding(options_.findings_dir, v, record.program, record.history, record.syscall_twin, origin,
+                               why, record.fuse);
+      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
+                                  std::string(a.oracle->name), std::string(record.target)});
+    }
+    out.verdicts.push_back({a.oracle->name, std::move(r)});
+  }
+}
+
+}  // namespace nfz::stress

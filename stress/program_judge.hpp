@@ -1,0 +1,71 @@
+// One program run on a sandbox and judged by the active oracles: the stress loop's step
+// (stress/stress_loop.cpp), and fuzz_kernel's for each input (fuzz/), so that both run and
+// judge a program the same way: the same child extras, syscall twin, tracer and findings.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/concurrent.hpp"
+#include "exec/history_buffer.hpp"
+#include "exec/kernel/sleep_tracer.hpp"
+#include "exec/sandbox.hpp"
+#include "stress/findings.hpp"
+#include "stress/kernel_log.hpp"
+#include "stress/oracle.hpp"
+#include "stress/run_extras.hpp"
+#include "stress/stress_loop.hpp"
+
+namespace nfz::stress {
+
+struct ActiveOracle {
+  const Oracle* oracle;
+  OracleStats* stats;
+};
+
+// One oracle's answer on one run.
+struct Verdict {
+  std::string_view oracle;
+  oracles::OracleResult result;
+};
+
+// What a judged run saw, beside what it counted into the summary.
+struct JudgedRun {
+  ConcurrentRun run;
+  RunExtras extras;
+  std::vector<Verdict> verdicts;  // one per active oracle, in table order
+  bool shared_ring = false;
+  // An environment problem (the run could not start, no io_uring, a wedged instance
+  // could not be rebuilt): the caller stops with exit code 2.
+  std::string failure;
+};
+
+class ProgramJudge {
+ public:
+  // Chooses the oracles asked for (or the default ones) into `summary.oracles` (each
+  // asked-for one that cannot run here listed as skipped with its reason), starts the
+  // sleep tracer when one needs it (call before any thread exists), opens the child's
+  // extras channel and the kernel log. Returns why it could not, or "".
+  std::string open(const StressOptions& options, StressSummary& summary);
+  bool needs(Needs what) const;
+
+  // Runs `program` on `sandbox` (its syscall twin too when issue.equivalent may judge
+  // it), counts the run into `summary`, judges it with every active oracle and writes
+  // each violation's finding into options.findings_dir (a title seen before is only
+  // counted). `summary` must be the one open() filled.
+  JudgedRun run(Sandbox& sandbox, const Program& program, const FindingOrigin& origin, StressSummary& summary);
+
+ private:
+  ExtrasWanted extras_for(const TargetSpec& target) const;
+  void judge(const RunRecord& record, const FindingOrigin& origin, StressSummary& summary, JudgedRun& out);
+
+  StressOptions options_;
+  std::vector<ActiveOracle> oracles_;
+  kernel::SleepTracer tracer_;
+  ExtrasChannel channel_;
+  KernelLog kernel_log_;
+  HistoryBuffer buffer_, twin_buffer_;
+};
+
+}  // namespace nfz::stress
