@@ -16,7 +16,7 @@ work=$(mktemp -d /var/tmp/nameifuzz-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 nameifuzz_row() {  # args...: prints ops/s (and the titles of any findings, which do not stop the row)
-  "$nfz" stress --duration "$secs" --seed 1 --quiet --keep-going --findings "$work/findings" --json "$work/s.json" "$@" \
+  "$nfz" stress --duration "$secs" --seed 1 --quiet --keep-going --confirm 0 --findings "$work/findings" --json "$work/s.json" "$@" \
     >/dev/null 2>"$work/err"
   code=$?
   [ "$code" -le 1 ] || { echo "(exit $code: $(tail -1 "$work/err"))"; return; }

@@ -31,12 +31,19 @@ std::string detail_of(const TrialResult& r, const std::string& title) {
 
 // An injected FUSE fault becomes part of the program (its faults: section), so that the
 // reproducer replays without --inject and the minimizer sees it as one more thing to drop.
+// The executor's injection is turned off once carried, for the replays; a run that found
+// several titles carries the same fault into each of their programs.
 void carry_injected_fuse_fault(Program& program, std::string& injected) {
-  const inject::Injection& in = inject::current();
+  static inject::Injection carried;  // the FUSE injection turned off by an earlier finding of the run
+  inject::Injection in = inject::current();
+  if (in.fault == inject::Fault::kNone) in = carried;
   if (in.fault == inject::Fault::kNone) return;
   injected = in.name;
   if (in.fault != inject::Fault::kFuse) return;
-  inject::carry_fuse_fault(program);
+  bool present = false;
+  for (const FuseFault& f : program.faults) present |= f == in.fuse;
+  if (!present) program.faults.push_back(in.fuse);
+  carried = in;
   inject::disable();
 }
 
