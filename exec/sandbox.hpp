@@ -95,17 +95,15 @@ class Sandbox {
   // Served runs (docs/EXECUTOR.md), where served() says: one long-lived child of the
   // instance runs body after body, each in a fresh empty directory, and closes every fd a
   // body left open before the next; no fork, exit or new address space per run. The child
-  // is forked on the first call with that call's `body`, which later calls must repeat (a
-  // body reads its request from memory shared before that fork); it is replaced with the
-  // instance, and after a run that did not end with exit code 0.
+  // is forked on the first begin_served() with that call's `body`, which later calls must
+  // repeat (a body reads its request from memory shared before that fork); it is replaced
+  // with the instance, and after a run that did not end with exit code 0.
+  // begin_served() hands a run to the child and returns at once (false and `status` when
+  // it could not), so that the caller can do other work; end_served() waits for its end.
   bool served() const { return resident() && target_.kind != TargetKind::kDir; }
-  RunStatus run_served(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog = {});
-  // run_served() in two halves, so that the caller can do other work while the run runs:
-  // begin_served() hands the run to the child (false and `status` when it could not),
-  // end_served() waits for its end.
   bool begin_served(const std::function<int(const SandboxEnv&)>& body, RunStatus& status);
   RunStatus end_served(const Watchdog& watchdog);
-  // Ends the served child (the next run_served forks a new one).
+  // Ends the served child (the next begin_served() forks a new one).
   void stop_served();
 
   // After a run was abandoned: the filesystem may be wedged, so make a new instance

@@ -1,4 +1,4 @@
-// Served runs (Sandbox::run_served): one long-lived child per resident instance runs
+// Served runs (Sandbox::begin_served(), end_served()): one long-lived child per resident instance runs
 // program after program. Per run it takes the parent's request (the run's number) from a
 // pipe, makes a fresh directory of the instance and chroots there, runs the body, closes
 // every fd the body left behind and answers with the body's exit code. What a run sees is
@@ -129,12 +129,6 @@ void Sandbox::stop_served() {
   ignored.stalled = true;  // killed on purpose: not worth a line
   reap(served_.pid, served_.pidfd, ignored);
   served_ = {};
-}
-
-RunStatus Sandbox::run_served(const std::function<int(const SandboxEnv&)>& body, const Watchdog& watchdog) {
-  RunStatus status;
-  if (!begin_served(body, status)) return status;
-  return end_served(watchdog);
 }
 
 bool Sandbox::begin_served(const std::function<int(const SandboxEnv&)>& body, RunStatus& status) {

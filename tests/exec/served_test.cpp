@@ -1,4 +1,4 @@
-// A served sandbox (Sandbox::run_served, exec/program_server.hpp: one long-lived child runs
+// A served sandbox (Sandbox::begin_served(), exec/program_server.hpp: one long-lived child runs
 // program after program with threads and rings kept from program to program) shows a
 // program what a forked run shows it: the same outcomes for every example program, no fd
 // and no fixed file of an earlier program, an empty root; a child that hangs is replaced.
