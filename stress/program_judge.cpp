@@ -10,12 +10,6 @@
 namespace nfz::stress {
 namespace {
 
-void count_by_kind(const History& history, StressSummary& summary) {
-  oracles::CompletionCounts counts = oracles::count_completions(history);
-  for (size_t k = 0; k < counts.by_kind.size(); ++k)
-    for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
-}
-
 FindingRecord* find_title(StressSummary& summary, const std::string& title) {
   for (FindingRecord& f : summary.findings)
     if (f.title == title) return &f;
@@ -24,16 +18,19 @@ FindingRecord* find_title(StressSummary& summary, const std::string& title) {
 
 }  // namespace
 
-std::string ProgramJudge::open(const StressOptions& options, StressSummary& summary) {
-  options_ = options;
+std::vector<ActiveOracle> choose_oracles(const StressOptions& options, StressSummary& summary, std::string& why) {
   summary.oracles.clear();
   summary.oracles.reserve(oracle_table().size());
   std::vector<std::string_view> asked_names;
   for (const std::string& name : options.oracles)
     for (std::string_view one : expand_oracle_group(name)) {
-      if (!find_oracle(one)) return "unknown oracle '" + name + "' (known: fuse, nonblock, or one name the summary lists)";
+      if (!find_oracle(one)) {
+        why = "unknown oracle '" + name + "' (known: fuse, nonblock, or one name the summary lists)";
+        return {};
+      }
       asked_names.push_back(one);
     }
+  std::vector<ActiveOracle> active;
   for (const Oracle& o : oracle_table()) {
     OracleStats& s = summary.oracles.emplace_back();
     s.name = std::string(o.name);
@@ -47,28 +44,78 @@ std::string ProgramJudge::open(const StressOptions& options, StressSummary& summ
   }
   for (size_t i = 0; i < oracle_table().size(); ++i)
     if (summary.oracles[i].enabled && summary.oracles[i].skipped.empty())
-      oracles_.push_back({&oracle_table()[i], &summary.oracles[i]});
+      active.push_back({&oracle_table()[i], &summary.oracles[i]});
+  return active;
+}
+
+bool needs(const std::vector<ActiveOracle>& oracles, Needs what) {
+  for (const ActiveOracle& a : oracles)
+    if (std::find(a.oracle->needs.begin(), a.oracle->needs.end(), what) != a.oracle->needs.end()) return true;
+  return false;
+}
+
+ExtrasWanted extras_for(const std::vector<ActiveOracle>& oracles, const TargetSpec& target) {
+  ExtrasWanted w;
+  bool fuse = target.kind == TargetKind::kFuse;
+  w.fuse_trace = fuse && needs(oracles, Needs::kFuseTrace);
+  w.fuse_quiescent = fuse && needs(oracles, Needs::kFuseQuiescent);
+  w.cached_probes = target_gets_cached_probes(target.kind) && needs(oracles, Needs::kCachedProbes);
+  return w;
+}
+
+void count_by_kind(const History& history, StressSummary& summary) {
+  oracles::CompletionCounts counts = oracles::count_completions(history);
+  for (size_t k = 0; k < counts.by_kind.size(); ++k)
+    for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
+}
+
+
+void judge_run(std::vector<ActiveOracle>& oracles, const RunRecord& record, const FindingOrigin& origin,
+               const StressOptions& options, StressSummary& summary, std::vector<Verdict>* verdicts) {
+  for (ActiveOracle& a : oracles) {
+    oracles::OracleResult r = a.oracle->check(record);
+    a.stats->checks += r.checks;
+    a.stats->violations += r.violations.size();
+    a.stats->unknown += r.unknown;
+    a.stats->not_judged += r.not_judged;
+    a.stats->checks_by_target[std::string(record.target)] += r.checks;
+    for (const auto& v : r.violations) {
+      if (FindingRecord* seen = find_title(summary, v.title)) {
+        ++seen->count;
+        continue;
+      }
+      // A known title (--suppressions) is counted, not written, and does not stop the run.
+      if (const std::string* pattern = pipeline::suppressed_by(options.suppressions, v.title)) {
+        count_suppressed(summary, v.title, *pattern);
+        continue;
+      }
+      std::string why;
+      std::string folder;
+      if (claim_finding(options.findings_dir, options.run_id, v.title, origin, why))
+        folder = write_finding(options.findings_dir, v, record.program, record.history, record.syscall_twin, origin, why,
+                               record.fuse);
+      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
+                                  std::string(a.oracle->name), std::string(record.target)});
+    }
+    if (verdicts) verdicts->push_back({a.oracle->name, std::move(r)});
+  }
+}
+
+
+std::string ProgramJudge::open(const StressOptions& options, StressSummary& summary) {
+  options_ = options;
+  std::string why;
+  oracles_ = choose_oracles(options, summary, why);
+  if (!why.empty()) return why;
   if (needs(Needs::kSleeps)) summary.tracing = start_tracing(tracer_);  // before any thread exists
   if (std::string e = channel_.open(); !e.empty()) return e;
   kernel_log_.open();  // kernel.health says it is skipped when /dev/kmsg is unreadable
   return {};
 }
 
-bool ProgramJudge::needs(Needs what) const {
-  for (const ActiveOracle& a : oracles_)
-    if (std::find(a.oracle->needs.begin(), a.oracle->needs.end(), what) != a.oracle->needs.end()) return true;
-  return false;
-}
+bool ProgramJudge::needs(Needs what) const { return stress::needs(oracles_, what); }
 
-// What the active oracles want gathered in the child of a run on `target`.
-ExtrasWanted ProgramJudge::extras_for(const TargetSpec& target) const {
-  ExtrasWanted w;
-  bool fuse = target.kind == TargetKind::kFuse;
-  w.fuse_trace = fuse && needs(Needs::kFuseTrace);
-  w.fuse_quiescent = fuse && needs(Needs::kFuseQuiescent);
-  w.cached_probes = target_gets_cached_probes(target.kind) && needs(Needs::kCachedProbes);
-  return w;
-}
+ExtrasWanted ProgramJudge::extras_for(const TargetSpec& target) const { return stress::extras_for(oracles_, target); }
 
 JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const FindingOrigin& origin,
                             StressSummary& summary) {
@@ -134,37 +181,9 @@ JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const Find
   return out;
 }
 
-// Runs every active oracle on one run and writes its findings (with --keep-going, a
-// title seen before is only counted).
 void ProgramJudge::judge(const RunRecord& record, const FindingOrigin& origin, StressSummary& summary,
                          JudgedRun& out) {
-  for (ActiveOracle& a : oracles_) {
-    oracles::OracleResult r = a.oracle->check(record);
-    a.stats->checks += r.checks;
-    a.stats->violations += r.violations.size();
-    a.stats->unknown += r.unknown;
-    a.stats->not_judged += r.not_judged;
-    a.stats->checks_by_target[std::string(record.target)] += r.checks;
-    for (const auto& v : r.violations) {
-      if (FindingRecord* seen = find_title(summary, v.title)) {
-        ++seen->count;
-        continue;
-      }
-      // A known title (--suppressions) is counted, not written, and does not stop the run.
-      if (const std::string* pattern = pipeline::suppressed_by(options_.suppressions, v.title)) {
-        count_suppressed(summary, v.title, *pattern);
-        continue;
-      }
-      std::string why;
-      std::string folder;
-      if (claim_finding(options_.findings_dir, options_.run_id, v.title, origin, why))
-        folder = write_finding(options_.findings_dir, v, record.program, record.history, record.syscall_twin, origin,
-                               why, record.fuse);
-      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
-                                  std::string(a.oracle->name), std::string(record.target)});
-    }
-    out.verdicts.push_back({a.oracle->name, std::move(r)});
-  }
+  judge_run(oracles_, record, origin, options_, summary, &out.verdicts);
 }
 
 }  // namespace nfz::stress

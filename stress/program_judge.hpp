@@ -30,6 +30,20 @@ struct Verdict {
   oracles::OracleResult result;
 };
 
+// The oracles asked for (or the default ones), each with its stats slot in
+// `summary.oracles`; an asked-for oracle that cannot run here is listed as skipped with
+// its reason. `why` when a name is unknown.
+std::vector<ActiveOracle> choose_oracles(const StressOptions& options, StressSummary& summary, std::string& why);
+bool needs(const std::vector<ActiveOracle>& oracles, Needs what);
+// What the active oracles want gathered in the child of a run on `target`.
+ExtrasWanted extras_for(const std::vector<ActiveOracle>& oracles, const TargetSpec& target);
+void count_by_kind(const History& history, StressSummary& summary);
+// Runs every active oracle on one run and writes its findings into options.findings_dir
+// (a title seen before is only counted, a suppressed one counted as such); each oracle's
+// answer into `verdicts` when it is not null.
+void judge_run(std::vector<ActiveOracle>& oracles, const RunRecord& record, const FindingOrigin& origin,
+               const StressOptions& options, StressSummary& summary, std::vector<Verdict>* verdicts);
+
 // What a judged run saw, beside what it counted into the summary.
 struct JudgedRun {
   ConcurrentRun run;

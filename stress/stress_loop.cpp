@@ -24,109 +24,13 @@
 #include "stress/issue_equivalent.hpp"
 #include "stress/kernel_log.hpp"
 #include "stress/oracle.hpp"
+#include "stress/program_judge.hpp"
 #include "stress/run_extras.hpp"
 #include "stress/stop_signal.hpp"
 #include "stress/tracing.hpp"
 
 namespace nfz::stress {
 namespace {
-
-struct ActiveOracle {
-  const Oracle* oracle;
-  OracleStats* stats;
-};
-
-// The oracles asked for (or the default ones), each with its stats slot; an asked-for
-// oracle that cannot run here is listed as skipped with its reason.
-std::vector<ActiveOracle> choose_oracles(const StressOptions& options, StressSummary& summary, std::string& why) {
-  summary.oracles.clear();
-  summary.oracles.reserve(oracle_table().size());
-  std::vector<std::string_view> asked_names;
-  for (const std::string& name : options.oracles)
-    for (std::string_view one : expand_oracle_group(name)) {
-      if (!find_oracle(one)) {
-        why = "unknown oracle '" + name + "' (known: fuse, nonblock, or one name the summary lists)";
-        return {};
-      }
-      asked_names.push_back(one);
-    }
-  std::vector<ActiveOracle> active;
-  for (const Oracle& o : oracle_table()) {
-    OracleStats& s = summary.oracles.emplace_back();
-    s.name = std::string(o.name);
-    bool asked = options.oracles.empty()
-                     ? o.default_on
-                     : std::find(asked_names.begin(), asked_names.end(), o.name) != asked_names.end();
-    if (!asked) continue;
-    s.enabled = true;
-    s.skipped = o.skipped ? o.skipped(options.targets) : std::string();
-    if (s.skipped.empty() && !o.check) s.skipped = "no check function";
-  }
-  for (size_t i = 0; i < oracle_table().size(); ++i)
-    if (summary.oracles[i].enabled && summary.oracles[i].skipped.empty())
-      active.push_back({&oracle_table()[i], &summary.oracles[i]});
-  return active;
-}
-
-bool needs(const std::vector<ActiveOracle>& oracles, Needs what) {
-  for (const ActiveOracle& a : oracles)
-    if (std::find(a.oracle->needs.begin(), a.oracle->needs.end(), what) != a.oracle->needs.end()) return true;
-  return false;
-}
-
-// What the active oracles want gathered in the child of a run on `target`.
-ExtrasWanted extras_for(const std::vector<ActiveOracle>& oracles, const TargetSpec& target) {
-  ExtrasWanted w;
-  bool fuse = target.kind == TargetKind::kFuse;
-  w.fuse_trace = fuse && needs(oracles, Needs::kFuseTrace);
-  w.fuse_quiescent = fuse && needs(oracles, Needs::kFuseQuiescent);
-  w.cached_probes = target_gets_cached_probes(target.kind) && needs(oracles, Needs::kCachedProbes);
-  return w;
-}
-
-void count_by_kind(const History& history, StressSummary& summary) {
-  oracles::CompletionCounts counts = oracles::count_completions(history);
-  for (size_t k = 0; k < counts.by_kind.size(); ++k)
-    for (size_t c = 0; c < counts.by_kind[k].size(); ++c) summary.completions_by_kind[k][c] += counts.by_kind[k][c];
-}
-
-FindingRecord* find_title(StressSummary& summary, const std::string& title) {
-  for (FindingRecord& f : summary.findings)
-    if (f.title == title) return &f;
-  return nullptr;
-}
-
-// Runs every active oracle on one run and writes its findings (with --keep-going, a
-// title seen before is only counted).
-void judge(std::vector<ActiveOracle>& oracles, const RunRecord& record, const FindingOrigin& origin,
-           const std::string& findings_dir, StressSummary& summary) {
-  for (ActiveOracle& a : oracles) {
-    oracles::OracleResult r = a.oracle->check(record);
-    a.stats->checks += r.checks;
-    a.stats->violations += r.violations.size();
-    a.stats->unknown += r.unknown;
-    a.stats->not_judged += r.not_judged;
-    a.stats->checks_by_target[std::string(record.target)] += r.checks;
-    for (const auto& v : r.violations) {
-      if (FindingRecord* seen = find_title(summary, v.title)) {
-        ++seen->count;
-        continue;
-      }
-      // A known title (--suppressions) is counted, not written, and does not stop the run.
-      if (const std::string* pattern = pipeline::suppressed_by(summary.options.suppressions, v.title)) {
-        count_suppressed(summary, v.title, *pattern);
-        continue;
-      }
-      std::string why;
-      std::string folder;
-      if (claim_finding(findings_dir, summary.options.run_id, v.title, origin, why))
-        folder = write_finding(findings_dir, v, record.program, record.history, record.syscall_twin, origin, why,
-                               record.fuse);
-      summary.findings.push_back({v.title, folder.empty() ? "(not written: " + why + ")" : folder, 1,
-                                  std::string(a.oracle->name), std::string(record.target)});
-    }
-  }
-}
 
 // An order-free digest of the programs a bounded run made (program number and text), so
 // that runs split over different job counts can be compared.
@@ -357,7 +261,7 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
     record.cached_complete = extras.cached_complete ? &*extras.cached_complete : nullptr;
     record.op_deadline_ns = options.op_deadline_ns;
     record.shared_ring = f.shared;
-    judge(oracles, record, {options.seed, f.n, sandbox.target().name, f.shared}, options.findings_dir, summary);
+    judge_run(oracles, record, {options.seed, f.n, sandbox.target().name, f.shared}, options, summary, nullptr);
     int64_t now = monotonic_ns();
     if (!summary.findings.empty() && !options.keep_going) stop("finding");
     if (options.progress && now >= next_progress) {
