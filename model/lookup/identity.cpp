@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
 
 namespace nfz::model {
@@ -30,7 +31,9 @@ std::string KernelIds::name(KernelId id) const {
 NlinkRule nlink_rule(Profile profile, bool fuse) {
   if (fuse || profile == Profile::kFuse) return {false, false};
   if (profile == Profile::kBtrfs || profile == Profile::kOverlay) return {true, false};
-  return {};
+  NlinkRule rule;
+  rule.dirs_dropped_one_at_a_time = profile == Profile::kTmpfs || profile == Profile::kXfs;
+  return rule;
 }
 
 uint32_t file_type_bits(NodeType type) {
@@ -67,6 +70,14 @@ int32_t expected_nlink(const State& s, Ino ino) {
   return 2 + subdirs;
 }
 
+// A directory an rmdir has taken to 0 whose name has not gone yet (step_rmdir()'s pin
+// kLockedChild): ->rmdir() may still be between its two drops.
+static bool between_rmdir_drops(const State& s, Ino reached, int32_t seen_nlink, NlinkRule rule) {
+  if (!rule.dirs_dropped_one_at_a_time || seen_nlink != 1 || s.nodes[reached].nlink != 0) return false;
+  return std::any_of(s.pins.begin(), s.pins.end(),
+                     [&](uint64_t pin) { return pin_tag(pin) == kLockedChild && pin_ino(pin) == reached; });
+}
+
 IdentityCheck bind_identity(State& s, Ino reached, const Seen& seen, NlinkRule rule) {
   IdentityCheck c;
   if (reached >= s.nodes.size() || s.nodes[reached].type == NodeType::kFree) return c;
@@ -77,7 +88,7 @@ IdentityCheck bind_identity(State& s, Ino reached, const Seen& seen, NlinkRule r
   }
   if (seen.nlink >= 0 && (node.type == NodeType::kDir ? rule.dirs : rule.files)) {
     const int32_t want = expected_nlink(s, reached);
-    if (want != seen.nlink) {
+    if (want != seen.nlink && !between_rmdir_drops(s, reached, seen.nlink, rule)) {
       c.error = IdentityError::kNlink;
       c.expected_nlink = want;
       return c;

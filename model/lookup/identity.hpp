@@ -55,8 +55,12 @@ struct Seen {
 struct NlinkRule {
   bool files = true;  // non-directories: one per name
   bool dirs = true;   // directories: 2 + subdirectories while linked, 0 once removed
+  // ->rmdir() takes a directory's count from 2 to 0 one link at a time, so a statx
+  // between the two drops reads 1: shmem_rmdir() (drop_nlink(), then shmem_unlink()'s),
+  // xfs_remove() (xfs_droplink() for "." and for the name). ext4_rmdir() clears it at once.
+  bool dirs_dropped_one_at_a_time = false;
 };
-// tmpfs, ext4, xfs: both. btrfs: files (a directory's i_nlink is always 1,
+// tmpfs, ext4, xfs: both (tmpfs, xfs: one drop at a time). btrfs: files (a directory's i_nlink is always 1,
 // btrfs_mkdir() / btrfs_add_link()). overlay: files (ovl_getattr() gives a merged
 // directory 1). A FUSE target (`fuse`): neither, the attributes are the kernel's cache
 // of the server's (fuse_update_get_attr() keeps them until they time out).

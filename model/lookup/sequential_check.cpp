@@ -63,7 +63,7 @@ std::optional<Disagreement> check_sequential(const LookupModel& model, const His
     const bool chained = e.thread == prev_thread && linked_to_previous(h.ops[e.thread + 1], e.index, max_chain);
     if (chained && prev_broke) {  // io_uring cancels the rest of a broken chain
       bool ok = observed == -ECANCELED || (prev_result == kBlocks && observed == kBlocks);
-      if (!ok) return Disagreement{k, observed, {-ECANCELED}, describe_state(frontier.front())};
+      if (!ok) return Disagreement{k, observed, {-ECANCELED}, describe_state(frontier.front()), {}};
       // Nothing ran: the state stays. The executor takes a plain close's fd out of its
       // register when it prepares the chain, and gives it back when the close is
       // cancelled (exec/uring_backend.cpp apply_uring_result(), since 751fc32).

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "core/generate.hpp"
 #include "core/text.hpp"
@@ -91,9 +92,14 @@ TEST(ParallelKernel, TmpfsHistoriesAreLinearizable) {
         no_uring = true;
         return;
       }
+      if (r.code == kExitEnvironment) std::cerr << "ParallelKernel: environment failure (stalled " << r.status.stalled << ", abandoned " << r.status.abandoned << ")\n";
       RC_ASSERT(r.code != kExitEnvironment);
       auto verdict = oracles::check_linearizable_run(program, r.history, "tmpfs");
       if (!verdict.violations.empty()) {
+        // A nondeterministic history: the case rapidcheck shrinks to may pass when it is
+        // replayed, so every failing history is printed as it is found.
+        std::cerr << "ParallelKernel: " << verdict.violations.front().title << "\n" << print_program(program) << "\n"
+                  << verdict.violations.front().detail << "\n";
         RC_LOG() << verdict.violations.front().detail << "\n";
         RC_FAIL(verdict.violations.front().title + " (run " + std::to_string(run + 1) + " of " +
                 std::to_string(kRunsPerProgram) + ")");

@@ -199,6 +199,38 @@ TEST(Identity, StatxReadsTheLinkCountAfterItsWalk) {
   }
 }
 
+// shmem_rmdir() and xfs_remove() drop a directory's count one link at a time: a statx
+// overlapping the rmdir may read 1 (met on tmpfs: a statx returned nlink 1 while the
+// rmdir was in flight). ext4_rmdir() clears it at once, so 1 is no count ext4 shows;
+// nor does tmpfs once the rmdir has returned.
+TEST(Identity, StatxMayReadARemovedDirectoryBetweenItsTwoDrops) {
+  struct Case {
+    const char* target;
+    int64_t rmdir_return;
+    Verdict expected;
+  } cases[] = {
+      {"tmpfs", 50, Verdict::kOk},
+      {"xfs", 50, Verdict::kOk},
+      {"ext4", 50, Verdict::kIllegal},
+      {"tmpfs", 15, Verdict::kIllegal},
+  };
+  for (const Case& c : cases) {
+    History h;
+    h.target = c.target;
+    h.ops.resize(3);
+    h.ops[0].push_back(parse("mkdir(\"c\", 0755)"));
+    h.ops[1].push_back(parse("rmdir(\"c\")"));
+    h.ops[2].push_back(parse("statx(\"c\", 0)"));
+    const Event setup = timed(kSetupThread, 0, 1, 2), rmdir = timed(0, 0, 10, c.rmdir_return);
+    Event statx = timed(1, 0, 20, 30);
+    statx.ino = 12, statx.type = kDir, statx.nlink = 1;
+    h.events = {setup, rmdir, statx};
+    LookupCheck check;
+    ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, check), "");
+    EXPECT_EQ(check.result.verdict, c.expected) << c.target << " " << c.rmdir_return << "\n" << lookup_report(check);
+  }
+}
+
 // vfs_rmdir(): ->rmdir() drops the counts, then d_delete() unhashes the name, under the
 // parent's lock. A walk in between still finds the removed directory while the parent's
 // statx counts it gone (met on ext4: open("d", O_RDWR) = EISDIR after statx("/") gave 2).

@@ -109,12 +109,14 @@ constexpr CorpusCase kCorpus[] = {
 
 void PrintTo(const CorpusCase& k, std::ostream* os) { *os << k.folder; }
 
+std::string spec_source(const CorpusCase& k) { return std::string("corpus/findings/") + k.folder + "/repro.nfz"; }
+
 std::string corpus_reproducer(const CorpusCase& k, std::string& why) {
   ReproSpec spec;
   spec.oracle = k.oracle;
   spec.target = k.target;
   spec.title = k.title;
-  spec.source = std::string("corpus/findings/") + k.folder + "/repro.nfz";
+  spec.source = spec_source(k);
   return c_reproducer(read_corpus(spec.source), nullptr, spec, why);
 }
 
@@ -148,8 +150,9 @@ TEST_P(CorpusRepro, CommittedFileIsTheGeneratorsOutput) {
   std::ifstream in(std::string(NFZ_SOURCE_DIR) + "/corpus/findings/" + k.folder + "/repro.c");
   ASSERT_TRUE(in) << "no repro.c in " << k.folder;
   std::string committed(std::istreambuf_iterator<char>(in), {});
-  EXPECT_TRUE(committed == c) << "regenerate it: nameifuzz repro repro.nfz --oracle " << k.oracle << " --target " << k.target
-                          << " -o repro.c (docs/REPRODUCERS.md)";
+  EXPECT_TRUE(committed == c) << "regenerate it from the top of the tree: nameifuzz repro " << spec_source(k) << " --oracle " << k.oracle
+                          << " --target " << k.target << (*k.title ? std::string(" --title '") + k.title + "'" : "")
+                          << " -o corpus/findings/" << k.folder << "/repro.c (docs/REPRODUCERS.md)";
 }
 
 INSTANTIATE_TEST_SUITE_P(Findings, CorpusRepro, testing::ValuesIn(kCorpus),

@@ -162,7 +162,7 @@ static const struct list lists[] = {
 struct shared {  // written by the run's child process, read by the parent's check
   struct outcome out[TOTAL_OPS + 1];
   pid_t tid[NLISTS];
-  int abandoned;  // an op still had not returned after its deadline and a cancel
+  _Atomic int abandoned;  // an op still had not returned after its deadline and a cancel
   int fuse_seen;
   struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[FUSE_LOG];  // the FUSE requests, as they came
 };
@@ -192,6 +192,10 @@ static struct op issued(const struct op *op) {
   if (twin) o.via = SYSCALL, o.link = 0, o.fixed = 0;
   return o;
 }
+
+// The run gave up on an op that did not come back: whatever returns after that (ended
+// by fuse_abort() or by its own latency) came back too late to count as returned.
+static int gave_up(void) { return atomic_load(&shared->abandoned); }
 
 static int dirfd_of(const struct op *op) { return op->dirfd < 0 ? AT_FDCWD : reg_plain(op->dirfd); }
 
@@ -224,6 +228,7 @@ static void run_syscall(struct worker *w, const struct op *op, struct outcome *o
   long r = issue_syscall(op, &stx);
   int err = errno;
   atomic_store(&w->op_started, 0);
+  if (gave_up()) return;
   out->call_ns = call;
   out->enter_us = (long)((now_ns() - call) / 1000);
   out->nvcsw = thread_nvcsw() - nvcsw;
@@ -315,7 +320,7 @@ static void reap(struct worker *w, const struct op *chain, int n, struct outcome
       deadline = now_ns() + GRACE_NS;
       continue;
     }
-    if (r < 0) break;
+    if (r < 0 || gave_up()) break;
     uint64_t tag = io_uring_cqe_get_data64(cqe);
     int res = cqe->res;
     io_uring_cqe_seen(&w->ring, cqe);
@@ -339,6 +344,7 @@ static void run_chain(struct worker *w, const struct op *chain, int n, struct ou
   int submitted = io_uring_submit(&w->ring);
   long slept = thread_nvcsw() - nvcsw;
   long enter_us = (long)((now_ns() - call) / 1000);
+  if (gave_up()) return;
   for (int i = 0; i < n; ++i) out[i].nvcsw = slept, out[i].enter_us = enter_us, out[i].call_ns = call;
   if (submitted < 0) {
     for (int i = 0; i < n; ++i) out[i].res = submitted, out[i].ran = 1;
