@@ -17,6 +17,7 @@
 #include "exec/clock.hpp"
 #include "exec/inject.hpp"
 #include "exec/issue.hpp"
+#include "exec/peer_wait.hpp"
 #include "exec/shared_ring.hpp"
 #include "exec/syscall_backend.hpp"
 #include "exec/uring_backend.hpp"
@@ -46,7 +47,12 @@ struct alignas(64) WorkerState {
   std::atomic<bool> interrupted{false};
   std::atomic<bool> finished{false};
   std::atomic<pid_t> tid{0};
+  // Set by the coordinator: the op waits for a FIFO peer, end it now (its ring reads it).
+  std::atomic<bool> cut{false};
   int64_t interrupted_at = 0;  // coordinator only
+  int64_t probed_op = 0;       // coordinator only: the op_started of the op being probed,
+  int64_t probe_age = 0;       // the age at which it is probed next,
+  bool peer_waiting = false;   // and whether it was seen waiting for a FIFO peer
 };
 
 // Workers count themselves out here and wake the coordinator, which otherwise sleeps
@@ -93,9 +99,10 @@ class WorkerRing {
     ring_ = own_.get();
     return own_->init();
   }
-  void run_chain(const Phase& phase, int slot, std::span<const Op> chain, std::span<Event> events, int64_t deadline) {
-    if (phase.shared) phase.shared->run_chain(slot, chain, phase.fds, events, deadline);
-    else ring_->run_chain(chain, phase.fds, events, deadline);
+  void run_chain(const Phase& phase, int slot, std::span<const Op> chain, std::span<Event> events, int64_t deadline,
+                 const std::atomic<bool>& cut) {
+    if (phase.shared) phase.shared->run_chain(slot, chain, phase.fds, events, deadline, &cut);
+    else ring_->run_chain(chain, phase.fds, events, deadline, &cut);
   }
 
  private:
@@ -121,6 +128,7 @@ void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, 
       ev->call_ns = now;
       buffer.issuing(thread, static_cast<uint32_t>(end));
       state.via_syscall.store(true, std::memory_order_relaxed);
+      state.cut.store(false, std::memory_order_relaxed);
       state.op_started.store(now, std::memory_order_release);
       run_syscall(op, phase.fds, *ev);
       state.op_started.store(0, std::memory_order_release);
@@ -135,9 +143,10 @@ void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, 
       for (size_t k = i; k < end; ++k) ev[k - i].call_ns = now;
       buffer.issuing(thread, static_cast<uint32_t>(end));
       state.via_syscall.store(false, std::memory_order_relaxed);
+      state.cut.store(false, std::memory_order_relaxed);
       state.op_started.store(now, std::memory_order_release);
       ring.run_chain(phase, slot, std::span<const Op>(ops).subspan(i, end - i), std::span<Event>(ev, end - i),
-                     now + deadline);
+                     now + deadline, state.cut);
       state.op_started.store(0, std::memory_order_release);
       for (size_t k = i; k < end; ++k) explain_hang(ops[k], phase.fds, ev[k - i]);
     }
@@ -146,6 +155,60 @@ void work(const Phase& phase, int thread, int slot, const std::vector<Op>& ops, 
   }
   state.finished.store(true, std::memory_order_release);
   finish.cross();
+}
+
+// Asks whether the worker's op waits for a FIFO peer (WorkerState::peer_waiting), at
+// peer_probe_ns of its age, then at each doubling of it. Returns when to look at the
+// worker next (0: not for this op).
+int64_t probe_peer_wait(const Phase& phase, WorkerState& s, int64_t started, int64_t now) {
+  const int64_t first = phase.options.peer_probe_ns;
+  if (first <= 0 || phase.env.task_dir_fd < 0) return 0;
+  if (s.probed_op != started) s.probed_op = started, s.probe_age = first, s.peer_waiting = false;
+  if (s.peer_waiting || s.cut.load(std::memory_order_relaxed) || s.interrupted.load()) return 0;
+  if (now - started < s.probe_age) return started + s.probe_age;
+  s.peer_waiting = waits_for_peer(phase.env.task_dir_fd, s.tid.load(), !s.via_syscall.load());
+  s.probe_age *= 2;
+  return s.peer_waiting ? 0 : started + s.probe_age;
+}
+
+// Only another worker's op can be a FIFO wait's peer: once every worker still running
+// waits for one, none comes, and each wait ends as its deadline would end it (the signal
+// to a system call; for io_uring the flag its ring reads before each wait, and the signal
+// that ends a wait already begun). A worker in any other op may still open the other end:
+// the waits then go on, to their deadline at most. Each wait is asked again just before:
+// a peer that came since the probe has woken it (its wchan is gone once it is woken).
+// Returns whether it ended any.
+bool end_peer_waits(const Phase& phase, std::vector<WorkerState>& states, const std::vector<bool>& given_up,
+                    int64_t now) {
+  bool any = false;
+  for (size_t w = 0; w < states.size(); ++w) {
+    WorkerState& s = states[w];
+    if (s.finished.load(std::memory_order_acquire) || given_up[w]) continue;
+    if (!s.peer_waiting || s.op_started.load(std::memory_order_acquire) != s.probed_op) return false;
+    any = true;
+  }
+  if (!any) return false;
+  for (size_t w = 0; w < states.size(); ++w) {
+    WorkerState& s = states[w];
+    if (s.finished.load(std::memory_order_acquire) || given_up[w]) continue;
+    if (!waits_for_peer(phase.env.task_dir_fd, s.tid.load(), !s.via_syscall.load())) {
+      s.peer_waiting = false;  // woken: probed again at its next age
+      return false;
+    }
+  }
+  for (size_t w = 0; w < states.size(); ++w) {
+    WorkerState& s = states[w];
+    if (s.finished.load(std::memory_order_acquire) || given_up[w] || !s.peer_waiting) continue;
+    s.peer_waiting = false;
+    if (s.via_syscall.load()) {
+      s.interrupted.store(true);
+      s.interrupted_at = now;
+    } else {
+      s.cut.store(true);
+    }
+    syscall(SYS_tgkill, getpid(), s.tid.load(), kInterruptSignal);
+  }
+  return true;
 }
 
 // Runs `lists` (thread index, ops) together and watches their deadlines. Returns false
@@ -218,9 +281,13 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
       if (s.finished.load(std::memory_order_acquire) || given_up[w]) continue;
       running = true;
       int64_t started = s.op_started.load(std::memory_order_acquire);
-      if (!started) continue;
+      if (!started) {  // its next op starts soon, unseen: look again by its first probe
+        if (phase.options.peer_probe_ns > 0) next = std::min(next, now + phase.options.peer_probe_ns);
+        continue;
+      }
       if (now - started <= deadline) {
         next = std::min(next, started + deadline + 1);
+        if (int64_t probe = probe_peer_wait(phase, s, started, now); probe > 0) next = std::min(next, probe);
       } else if (s.via_syscall.load() && !s.interrupted.load()) {
         s.interrupted.store(true);
         s.interrupted_at = now;
@@ -234,6 +301,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
       }
     }
     if (!running) break;
+    if (end_peer_waits(phase, states, given_up, now)) next = now + phase.options.peer_probe_ns;  // their next ops
     finish.wait(seen, std::max<int64_t>(next - now, 1'000'000));
   }
   join_all(given_up);

@@ -29,6 +29,10 @@ enum class RingMode : uint8_t { kPerThread, kShared };
 
 struct ConcurrentOptions {
   int64_t op_deadline_ns = 2'000'000'000;
+  // An op still running this long is asked whether it waits for a FIFO peer, again at
+  // twice the age, and so on to its deadline; one that does is interrupted or cancelled
+  // then, as at its deadline (exec/peer_wait.hpp). 0: every op waits for its deadline.
+  int64_t peer_probe_ns = 1'000'000;
   RingMode ring = RingMode::kPerThread;
   // Runs in the sandbox child after the program, still chrooted in the target, with the
   // run's kRun* code: what an oracle must look at before the instance goes (the FUSE

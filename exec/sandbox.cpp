@@ -21,6 +21,7 @@
 
 #include "exec/clock.hpp"
 #include "exec/fuse_target.hpp"
+#include "exec/peer_wait.hpp"
 #include "exec/leftovers.hpp"
 #include "exec/loop_image.hpp"
 #include "exec/memory_cgroup.hpp"
@@ -252,6 +253,7 @@ void Sandbox::enter_child(SandboxEnv& env) {
     environment_failure("join the target's namespace");
   env.target = target_.name;
   env.drop_caches_fd = ::open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+  if (!options_.procfs) env.task_dir_fd = start_peer_prober();
 }
 
 // The resident instance's directory, held for fresh roots only: no op reaches it (ops

@@ -34,6 +34,10 @@ inline constexpr int kExitEnvironment = 2;
 struct SandboxEnv {
   std::string target;
   int drop_caches_fd = -1;  // /proc/sys/vm/drop_caches, opened before the chroot
+  // The process's /proc/self/task, opened before the chroot, at a high fd: where the
+  // coordinator sees an op wait for a FIFO peer (exec/peer_wait.hpp). -1 with a procfs
+  // (the body runs in a new PID namespace, where its tids are not the host's).
+  int task_dir_fd = -1;
   bool procfs = false;      // a fresh procfs of the run's own PID namespace is at /proc
   // fuse:* targets: the observer serving the run's root, for its trace, faults and
   // invalidations (its trace starts empty: the sandbox's own setup requests are dropped).

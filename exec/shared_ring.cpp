@@ -93,7 +93,7 @@ void SharedRing::drain(int inline_owner) {
 }
 
 void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, std::span<Event> events,
-                           int64_t deadline_ns) {
+                           int64_t deadline_ns, const std::atomic<bool>* cut) {
   Slot& slot = slots_[thread];
   int submitted;
   {
@@ -112,13 +112,14 @@ void SharedRing::run_chain(int thread, std::span<const Op> chain, FdTable& fds, 
     return;
   }
   bool cancelled = false;
-  const int64_t op_deadline = deadline_ns;
+  int64_t op_deadline = deadline_ns;
   for (;;) {
     size_t pending = 0;
     for (size_t i = 0; i < chain.size(); ++i) pending += !slot.done[i].load(std::memory_order_acquire);
     if (pending == 0) break;
     std::unique_lock lock(mu_);
     drain(-1);
+    if (!cancelled && cut && cut->load(std::memory_order_relaxed)) op_deadline = deadline_ns = monotonic_ns() - 1;
     if (monotonic_ns() > deadline_ns) {
       if (cancelled) break;  // even cancellation did not end them: leave them hung
       for (size_t i = 0; i < chain.size(); ++i) {

@@ -36,7 +36,8 @@ class SharedRing {
   std::string init(int threads);
 
   // As UringRing::run_chain, for thread `thread` (0-based).
-  void run_chain(int thread, std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
+  void run_chain(int thread, std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns,
+                 const std::atomic<bool>* cut = nullptr);
 
  private:
   struct Slot {

@@ -121,7 +121,7 @@ void apply_uring_result(const Op& op, int res, const struct statx& stx, int clos
 }
 
 void UringRing::run_chain(std::span<const Op> chain, FdTable& fds, std::span<Event> events,
-                          int64_t deadline_ns) {
+                          int64_t deadline_ns, const std::atomic<bool>* cut) {
   // The call starts before prep(): prep reads the fd registers (a close takes its fd).
   int64_t call = monotonic_ns();
   for (size_t i = 0; i < chain.size(); ++i) prep(chain[i], i, i + 1 < chain.size(), fds);
@@ -139,10 +139,11 @@ void UringRing::run_chain(std::span<const Op> chain, FdTable& fds, std::span<Eve
     for (Event& ev : events) ev.result = submitted, ev.return_ns = monotonic_ns();
     return;
   }
-  reap(chain, fds, events, deadline_ns);
+  reap(chain, fds, events, deadline_ns, cut);
 }
 
-void UringRing::reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns) {
+void UringRing::reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns,
+                     const std::atomic<bool>* cut) {
   size_t pending = chain.size();
   bool inline_window = true, cancelled = false;
   while (pending > 0) {
@@ -154,7 +155,7 @@ void UringRing::reap(std::span<const Op> chain, FdTable& fds, std::span<Event> e
     }
     if (!inline_window) {
       __kernel_timespec ts = timespec_until(deadline_ns);
-      r = io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
+      r = !cancelled && cut && cut->load(std::memory_order_relaxed) ? -ETIME : io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
     }
     if (r == -ETIME || r == -EINTR) {
       if (cancelled) break;  // even cancellation did not end them: leave them hung

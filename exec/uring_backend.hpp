@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <span>
 #include <string>
 
@@ -39,11 +40,14 @@ class UringRing {
   // io_uring_enter, then reaps its completions. An op whose completion is there when
   // the submit returns completed inline; any other was punted. Ops still pending after
   // `deadline_ns` are cancelled and recorded as hung.
-  void run_chain(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
+  // `cut`, when set while the chain runs, brings its deadline forward to now.
+  void run_chain(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns,
+                 const std::atomic<bool>* cut = nullptr);
 
  private:
   void prep(const Op& op, size_t index, bool link_next, FdTable& fds);
-  void reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns);
+  void reap(std::span<const Op> chain, FdTable& fds, std::span<Event> events, int64_t deadline_ns,
+            const std::atomic<bool>* cut);
 
   io_uring ring_{};
   bool ready_ = false;
