@@ -29,7 +29,8 @@ rows = [  # (phase, symbols whose inclusive samples count for it)
                              "__x64_sys_close"]),
   ("per-op accounting (getrusage for nvcsw, clock_gettime)", ["__getrusage", "__clock_gettime"]),
   ("program generation (rapidcheck)", ["rc::"]),
-  ("oracles and history (judge, collect)", ["nfz::stress::(anonymous namespace)::judge", "nfz::HistoryBuffer::collect"]),
+  ("oracles and history (judge, collect)", ["nfz::stress::judge_run", "nfz::collect_run", "nfz::HistoryBuffer::collect"]),
+  ("peer-wait probes (/proc wchan reads)", ["nfz::(anonymous namespace)::Prober::serve"]),
   ("waits and wake-ups (futex, poll, pipes)", ["__x64_sys_futex", "__x64_sys_poll", "__x64_sys_ppoll"]),
   ("cache pressure (drop_caches every 2 s)", ["drop_caches_sysctl_handler"]),
   ("fork, exit, thread start and end", ["kernel_clone", "do_exit"]),
@@ -52,7 +53,8 @@ print("| phase | share of our CPU | CPU-ms per program |\n|---|---|---|")
 for name, syms in rows:
   total = 0.0
   for sym, pct in share.items():
-    if any(sym == x or (x.endswith("::") and sym.startswith(x)) for x in syms): total += pct
+    # A name alone matches the function with any parameter list perf prints after it.
+    if any(sym == x or sym.startswith(x + "(") or (x.endswith("::") and sym.startswith(x)) for x in syms): total += pct
   if any(x.endswith("::") for x in syms):  # rapidcheck: self samples of its functions, not inclusive ones
     total = sum(float(m.group(2)) for m in (re.match(r"\s*([\d.]+)%\s+([\d.]+)%\s+\[[.k]\]\s+rc::", l) for l in open("syms.txt")) if m)
   frac = total / ours if ours else 0
