@@ -17,6 +17,7 @@
 #include "core/decode.hpp"
 #include "core/text.hpp"
 #include "exec/clock.hpp"
+#include "exec/inject.hpp"
 #include "exec/sandbox.hpp"
 #include "fuzz/kernel/config.hpp"
 #include "fuzz/kernel/kcov.hpp"
@@ -114,6 +115,7 @@ void open_harness(Harness& h) {
   stress::StressOptions options;
   options.targets = {*spec};
   options.findings_dir = h.config.findings;
+  options.oracles = h.config.oracles;
   h.summary.options = options;
   if (std::string e = h.judge.open(options, h.summary); !e.empty()) environment_failure(e);
   SandboxOptions sandbox_options;
@@ -124,10 +126,14 @@ void open_harness(Harness& h) {
   if (h.config.source == "stress")
     h.stress_source = std::make_unique<stress::ProgramSource>(h.config.seed, options.threads,
                                                               options.max_ops_per_thread, stress::default_op_mix());
+  if (!h.config.inject.empty()) {  // a test aid (exec/inject.hpp): the fault the fuzzer must find
+    inject::Injection in = inject::parse(h.config.inject, why);
+    if (!why.empty()) environment_failure("NFZ_INJECT / --inject: " + why);
+    inject::enable(in);
+  }
   std::fprintf(stderr, "fuzz_kernel: target %s, counters %s, source %s, kcov %s, inject %s\n", h.config.target.c_str(),
                h.config.counters ? "kernel outcomes" : "off (code coverage only)", h.config.source.c_str(),
                detect_kcov().text.c_str(), h.config.inject.empty() ? "none" : h.config.inject.c_str());
-  // NFZ_INJECT is handed on as a name; the executor's fault injection takes it once it has one.
 }
 
 // The seed corpus: a text program as the bytes that decode to it (as near as it can be).

@@ -53,6 +53,13 @@ std::string history_outcomes(const CheckContext& ctx, std::string& why) {
   return "struct expected { int list, index, res, hung; };\n" + table + "#define HISTORY_SUMMARY " + c_string(summary) + "\n";
 }
 
+// negative.fresh reads the requests of repro.c's own FUSE server.
+std::string fuse_target_only(const CheckContext& ctx, std::string& why) {
+  if (ctx.target.starts_with("fuse:")) return "\n";
+  why = "negative.fresh judges FUSE requests: a fuse:* target";
+  return {};
+}
+
 constexpr ReproCheck kChecks[] = {
     {"kernel.health", "check_kernel_health",
      "an io_uring CQE carries a kernel-internal errno (-512 ERESTARTSYS .. -530), e.g. after the cancel at an op's deadline",
@@ -77,6 +84,10 @@ constexpr ReproCheck kChecks[] = {
      "a failed request does not sever its IOSQE_IO_LINK chain: the linked request after it runs instead of "
      "completing -ECANCELED",
      nothing},
+    {"negative.fresh", "check_negative_fresh",
+     "the kernel sent FUSE MKNOD, MKDIR or CREATE for a name repro.c's server holds (it trusted a negative dentry: "
+     "lookup_open() and filename_create() create only names they believe absent)",
+     fuse_target_only},
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ struct CheckContext {
   const Program& program;
   const History* failing;
   std::string_view title;
+  std::string_view target;  // as ReproSpec::target
 };
 
 struct ReproCheck {

@@ -150,7 +150,7 @@ std::string c_reproducer(const Program& program, const History* failing, const R
   TargetPlan plan;
   std::string target = plan_target(spec.target, plan, why);
   if (target.empty()) return {};
-  std::string check_defines = check->prepare({program, failing, spec.title}, why);
+  std::string check_defines = check->prepare({program, failing, spec.title, spec.target}, why);
   if (check_defines.empty()) return {};
   int tries = spec.tries > 0 ? spec.tries : program.threads.size() > 1 ? kRacyTries : 1;
 

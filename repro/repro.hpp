@@ -14,7 +14,8 @@
 namespace nfz::repro {
 
 struct ReproSpec {
-  std::string oracle;  // kernel.health, nonblock.issue, nonblock.walk, issue.equivalent, linearizable, uring.link
+  std::string oracle;  // kernel.health, nonblock.issue, nonblock.walk, issue.equivalent, linearizable, uring.link,
+                       // negative.fresh (fuse:*)
   std::string title;   // the finding's title; "(fuse:GETATTR)" in it names the request to watch
   std::string target = "tmpfs";  // tmpfs, ext4, xfs, btrfs, fuse:<personality>[+latency]
   std::vector<FuseFault> faults;  // besides the program's own faults: section

@@ -1,5 +1,6 @@
 #include "fuzz/kernel/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace nfz::fuzz {
@@ -19,6 +20,14 @@ std::string set(Config& c, std::string_view name, const std::string& value) {
   } else if (name == "findings") c.findings = value;
   else if (name == "outcomes-log") c.outcomes_log = value;
   else if (name == "inject") c.inject = value;
+  else if (name == "oracles") {
+    c.oracles.clear();
+    for (size_t start = 0; start <= value.size();) {
+      size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) c.oracles.push_back(value.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   else if (name == "stats") c.stats = value;
   else if (name == "encode") c.encode = value;
   else if (name == "decode-only") return flag(c.decode_only);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nfz::fuzz {
 
@@ -15,7 +16,8 @@ struct Config {
   std::string findings = "fuzz-findings";  // where violations are written as findings ("" none)
   std::string outcomes_log;      // appends "seconds runs outcomes" lines here
   std::string stats;              // appends the mutator statistics here at exit (fork mode's jobs)
-  std::string inject;            // a fault for the executor to inject (passed on as is)
+  std::string inject;            // a fault for the executor to inject (exec/inject.hpp)
+  std::vector<std::string> oracles;  // as `nameifuzz stress --oracles`; empty: its defaults
   bool decode_only = false;      // print each input's program instead of running it
   std::string encode;            // write this .nfz program as an input to stdout and exit
   uint64_t seed = 1;             // source=stress: the generator's seed
@@ -32,6 +34,7 @@ inline constexpr Setting kSettings[] = {
     {"outcomes-log", "NFZ_OUTCOMES_LOG", "append 'seconds runs distinct-outcomes' lines to this file"},
     {"stats", "NFZ_STATS", "append the per-mutator statistics to this file at exit"},
     {"inject", "NFZ_INJECT", "name of an executor fault to inject (e.g. excl-double-success)"},
+    {"oracles", "NFZ_ORACLES", "comma-separated oracles, as `nameifuzz stress --oracles` (default: its defaults)"},
     {"decode-only", "NFZ_DECODE_ONLY", "1: print each input's program text and run nothing"},
     {"encode", "NFZ_ENCODE", "write this .nfz program's input bytes to stdout and exit (seed corpus)"},
     {"seed", "NFZ_SEED", "source=stress: the generator's seed"},

@@ -2,6 +2,7 @@
 // a target, and reading what the host shows of our mounts and loop devices.
 #pragma once
 
+#include <algorithm>
 #include <dirent.h>
 #include <fstream>
 #include <memory>
@@ -75,6 +76,17 @@ inline std::vector<std::string> loops_of(pid_t pid) {
   }
   closedir(d);
   return out;
+}
+
+// After drop_caches a RESOLVE_CACHED open may find its dentry or not, whichever way the
+// run goes: prune_dcache_sb() rotates a recently referenced dentry (dentry_lru_isolate())
+// and drop_slab() takes another pass only while a pass frees enough, machine-wide. Tests
+// that compare two runs of such a program give it a few tries to agree.
+inline bool has_drop_caches(const Program& p) {
+  auto in = [](const std::vector<Op>& ops) {
+    return std::any_of(ops.begin(), ops.end(), [](const Op& op) { return op.kind == OpKind::kDropCaches; });
+  };
+  return in(p.setup) || std::any_of(p.threads.begin(), p.threads.end(), in);
 }
 
 }  // namespace nfz::test

@@ -14,11 +14,13 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "core/generate.hpp"
 #include "core/text.hpp"
 #include "exec/concurrent.hpp"
 #include "exec/history_buffer.hpp"
+#include "exec/inject.hpp"
 #include "exec/sandbox.hpp"
 #include "oracles/linearizability/lookup_check.hpp"
 
@@ -66,25 +68,29 @@ rc::Gen<Program> parallel_program() {
   });
 }
 
-std::string injection() {
-  const char* v = std::getenv("NFZ_INJECT");
-  return v ? v : "";
+size_t op_count(const Program& p) {
+  size_t n = p.setup.size();
+  for (const auto& t : p.threads) n += t.size();
+  return n;
 }
 
-TEST(ParallelKernel, TmpfsHistoriesAreLinearizable) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
+// The property on tmpfs under `params` (none: RC_PARAMS', as rc::check takes them).
+// `smallest`: the last program that failed, which, after rapidcheck's shrinking, is the
+// minimal case it prints. Skips (returns nullopt) where tmpfs or io_uring is missing.
+std::optional<bool> check_parallel(const std::optional<rc::detail::TestParams>& params, Program* smallest) {
   std::string why;
   SandboxOptions options;
   options.resident = true;
   auto sandbox = Sandbox::open(*parse_target("tmpfs"), options, why);
-  if (!sandbox) GTEST_SKIP() << "tmpfs: " << why;
-  const std::string inject = injection();  // handed to the executor once it takes one
-  if (!inject.empty()) std::cerr << "ParallelKernel: inject " << inject << "\n";
+  if (!sandbox) {
+    std::cerr << "ParallelKernel: tmpfs: " << why << "\n";
+    return std::nullopt;
+  }
   HistoryBuffer buffer;
   ConcurrentOptions run_options;
   run_options.op_deadline_ns = 250'000'000;
   bool no_uring = false;
-  const bool ok = rc::check("parallel suffixes on tmpfs are linearizable", [&] {
+  auto property = [&] {
     Program program = *parallel_program();
     for (int run = 0; run < kRunsPerProgram; ++run) {
       ConcurrentRun r = run_program(*sandbox, program, run_options, buffer);
@@ -96,6 +102,7 @@ TEST(ParallelKernel, TmpfsHistoriesAreLinearizable) {
       RC_ASSERT(r.code != kExitEnvironment);
       auto verdict = oracles::check_linearizable_run(program, r.history, "tmpfs");
       if (!verdict.violations.empty()) {
+        if (smallest) *smallest = program;
         // A nondeterministic history: the case rapidcheck shrinks to may pass when it is
         // replayed, so every failing history is printed as it is found.
         std::cerr << "ParallelKernel: " << verdict.violations.front().title << "\n" << print_program(program) << "\n"
@@ -105,9 +112,61 @@ TEST(ParallelKernel, TmpfsHistoriesAreLinearizable) {
                 std::to_string(kRunsPerProgram) + ")");
       }
     }
-  });
-  if (no_uring) GTEST_SKIP() << "io_uring unavailable";
-  EXPECT_TRUE(ok) << "rapidcheck printed the minimal parallel case and its reproduce string above";
+  };
+  bool ok;
+  if (params) {  // rc::check would take RC_PARAMS' (rapidcheck reads them once)
+    rc::detail::TestMetadata metadata;
+    metadata.id = metadata.description = "parallel suffixes on tmpfs, an injected fault";
+    const auto result = rc::detail::checkTestable(property, metadata, *params);
+    rc::detail::printResultMessage(result, std::cerr);
+    std::cerr << "\n";
+    ok = result.template is<rc::detail::SuccessResult>();
+  } else {
+    ok = rc::check("parallel suffixes on tmpfs are linearizable", property);
+  }
+  if (no_uring) return std::nullopt;
+  return ok;
+}
+
+// NFZ_INJECT=<fault> (exec/inject.hpp) runs the property with that fault injected: it then
+// fails, and rapidcheck prints the minimal parallel case.
+TEST(ParallelKernel, TmpfsHistoriesAreLinearizable) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
+  if (const char* name = std::getenv("NFZ_INJECT")) {
+    std::string why;
+    inject::Injection in = inject::parse(name, why);
+    ASSERT_TRUE(why.empty()) << "NFZ_INJECT: " << why;
+    inject::enable(in);
+    std::cerr << "ParallelKernel: inject " << name << "\n";
+  }
+  std::optional<bool> ok = check_parallel(std::nullopt, nullptr);
+  inject::disable();
+  if (!ok) GTEST_SKIP() << "tmpfs or io_uring unavailable (stderr says which)";
+  EXPECT_TRUE(*ok) << "rapidcheck printed the minimal parallel case and its reproduce string above";
+}
+
+// An unlink that reports success and removes nothing (inject unlink-phantom): the property
+// finds it and shrinks it to a small parallel case that still has the unlink.
+TEST(ParallelKernel, FindsAnInjectedFaultAndShrinksItToAMinimalParallelCase) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
+  std::string why;
+  inject::enable(inject::parse("unlink-phantom", why));
+  ASSERT_TRUE(why.empty()) << why;
+  Program smallest;
+  rc::detail::TestParams params;
+  params.seed = 1;
+  params.maxSuccess = 300;
+  std::optional<bool> ok = check_parallel(params, &smallest);
+  inject::disable();
+  if (!ok) GTEST_SKIP() << "tmpfs or io_uring unavailable (stderr says which)";
+  EXPECT_FALSE(*ok) << "an unlink that removes nothing went unnoticed";
+  EXPECT_GE(smallest.threads.size(), 2u) << print_program(smallest);
+  EXPECT_LE(op_count(smallest), 4u) << print_program(smallest);
+  bool unlinks = false;
+  for (const Op& op : smallest.setup) unlinks |= op.kind == OpKind::kUnlink;
+  for (const auto& thread : smallest.threads)
+    for (const Op& op : thread) unlinks |= op.kind == OpKind::kUnlink;
+  EXPECT_TRUE(unlinks) << print_program(smallest);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "core/text.hpp"
+#include "repro/c_checks.hpp"
+#include "repro/c_fragments.hpp"
 #include "repro/repro.hpp"
 
 namespace nfz::repro {
@@ -231,10 +233,13 @@ TEST(CReproducer, EveryOpKindAndIssueModeCompilesForEveryOracleAndTarget) {
   failing.events.push_back({.thread = 0, .index = 0, .result = -EEXIST});
   Scratch s;
   int n = 0;
-  // Each check on tmpfs, each other kind of target with one check (the C that differs
-  // by target is the sandbox and the FUSE server, not the check).
+  // Each check on tmpfs (negative.fresh on FUSE), each other kind of target with one check
+  // (the C that differs by target is the sandbox and the FUSE server, not the check).
   std::vector<std::pair<std::string, std::string>> cases;
-  for (const std::string& line : repro_oracles()) cases.emplace_back(line.substr(0, line.find(':')), "tmpfs");
+  for (const std::string& line : repro_oracles()) {
+    std::string oracle = line.substr(0, line.find(':'));
+    cases.emplace_back(oracle, oracle == "negative.fresh" ? "fuse:strict" : "tmpfs");  // FUSE requests only
+  }
   for (const char* target : {"ext4", "fuse:churn+latency", "fuse:nocreate"}) {
     cases.emplace_back("nonblock.issue", target);
     cases.emplace_back("issue.equivalent", target);
@@ -275,6 +280,22 @@ TEST(CReproducer, EveryOpKindAndIssueModeRunsOnTmpfs) {
   }
 }
 
+// repro.c of `text` on fuse:strict for `oracle`: reproduces, saying `says`; with its
+// program's faults off (every request answered at once) it does not.
+void expect_reproduces_only_with_its_fault(const std::string& text, const char* oracle, const char* says) {
+  ReproSpec spec;
+  spec.oracle = oracle;
+  spec.target = "fuse:strict";
+  std::string why, log;
+  Scratch s;
+  std::string bin = compile(s, "faulty", c_reproducer(parse(text), nullptr, spec, why), log);
+  ASSERT_FALSE(bin.empty()) << why << log;
+  RunResult r = run(bin);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find(says), std::string::npos) << r.output;
+  EXPECT_EQ(run(bin, "NFZ_REPRO_NO_FAULT=1").code, 0);
+}
+
 // kernel.health: an op that does not come back even after its cancel reproduces. A
 // FUSE request the server holds 3 s, past the 200 ms deadline and the 1 s grace that
 // follows the cancel (the inline open waits in request_wait_answer(), which the cancel
@@ -282,19 +303,10 @@ TEST(CReproducer, EveryOpKindAndIssueModeRunsOnTmpfs) {
 TEST(CReproducer, KernelHealthCountsAnOpThatNeverReturns) {
   if (std::string why = cannot_compile(); !why.empty()) GTEST_SKIP() << why;
   if (geteuid() != 0) GTEST_SKIP() << "running repro.c needs root";
-  Program p = parse("nameifuzz program v1\nfaults:\n  latency(OPENDIR, 3000000, 3000000)\nsetup:\n  mkdir(\"d\", 0755)\n"
-                    "  statx(\"d\", 0)\nthread 0:\n  open(\"d\", O_RDONLY|O_DIRECTORY) [uring]\n");
-  ReproSpec spec;
-  spec.oracle = "kernel.health";
-  spec.target = "fuse:strict";
-  std::string why, log;
-  Scratch s;
-  std::string bin = compile(s, "never", c_reproducer(p, nullptr, spec, why), log);
-  ASSERT_FALSE(bin.empty()) << why << log;
-  RunResult r = run(bin);
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_NE(r.output.find("did not return within its deadline"), std::string::npos) << r.output;
-  EXPECT_EQ(run(bin, "NFZ_REPRO_NO_FAULT=1").code, 0);
+  expect_reproduces_only_with_its_fault(
+      "nameifuzz program v1\nfaults:\n  latency(OPENDIR, 3000000, 3000000)\nsetup:\n  mkdir(\"d\", 0755)\n"
+      "  statx(\"d\", 0)\nthread 0:\n  open(\"d\", O_RDONLY|O_DIRECTORY) [uring]\n",
+      "kernel.health", "did not return within its deadline");
 }
 
 // The loop-image path: the -ERESTARTSYS finding (found on tmpfs and ext4) on ext4.
@@ -368,6 +380,7 @@ TEST(CReproducer, RefusesWhatItCannotCheckOrMake) {
       {"kernel.health", "overlay", "target 'overlay'"},
       {"kernel.health", "fuse:bogus", "target 'fuse:bogus'"},
       {"kernel.health", "dir:/tmp", "target 'dir:/tmp'"},
+      {"negative.fresh", "tmpfs", "a fuse:* target"},
   };
   for (const Case& k : cases) {
     ReproSpec spec;
@@ -435,6 +448,23 @@ TEST(CliRepro, ExitCodesAndOneLineErrors) {
   EXPECT_TRUE(a.find("check (kernel.health)") != std::string::npos);
   // The committed file was made with the source path relative to the tree.
   EXPECT_EQ(a.substr(a.find("#define _GNU_SOURCE")), b.substr(b.find("#define _GNU_SOURCE")));
+}
+
+// Every check names a fragment repro/CMakeLists.txt embeds (a missing one would leave
+// repro.c without its try_once()).
+TEST(CReproducer, EveryCheckHasItsFragment) {
+  for (const ReproCheck& check : repro_checks()) EXPECT_FALSE(c_fragment(check.fragment).empty()) << check.fragment;
+}
+
+// negative.fresh on FUSE: a LOOKUP of a held name answered ENOENT (the fault) leaves a
+// negative dentry, and the second mkdir sends MKDIR for a name the server holds.
+TEST(CReproducer, NegativeFreshReproducesWithItsFaultAndNotWithout) {
+  if (std::string why = cannot_compile(); !why.empty()) GTEST_SKIP() << why;
+  if (geteuid() != 0) GTEST_SKIP() << "running repro.c needs root";
+  expect_reproduces_only_with_its_fault(
+      "nameifuzz program v1\nfaults:\n  error(LOOKUP, ENOENT, 1000)\nsetup:\n  mkdir(\"d\", 0755)\n"
+      "  drop_caches(2)\n  mkdir(\"d\", 0755)\n",
+      "negative.fresh", "FUSE MKDIR of a name the server holds");
 }
 
 }  // namespace

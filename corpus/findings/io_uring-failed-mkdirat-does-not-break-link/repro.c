@@ -180,7 +180,8 @@ struct shared {  // written by the run's child process, read by the parent's che
   pid_t tid[NLISTS];
   _Atomic int abandoned;  // an op still had not returned after its deadline and a cancel
   int fuse_seen;
-  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[FUSE_LOG];  // the FUSE requests, as they came
+  // The FUSE requests, as they came; `held`: a MKNOD, MKDIR or CREATE of a name the server held then.
+  struct seen_request { int req; pid_t tid; long long recv_ns; int held; } fuse[FUSE_LOG];
 };
 static struct shared *shared;
 

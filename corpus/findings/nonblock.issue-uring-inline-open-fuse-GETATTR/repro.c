@@ -288,7 +288,8 @@ struct shared {  // written by the run's child process, read by the parent's che
   pid_t tid[NLISTS];
   _Atomic int abandoned;  // an op still had not returned after its deadline and a cancel
   int fuse_seen;
-  struct seen_request { int req; pid_t tid; long long recv_ns; } fuse[FUSE_LOG];  // the FUSE requests, as they came
+  // The FUSE requests, as they came; `held`: a MKNOD, MKDIR or CREATE of a name the server held then.
+  struct seen_request { int req; pid_t tid; long long recv_ns; int held; } fuse[FUSE_LOG];
 };
 static struct shared *shared;
 
@@ -535,6 +536,7 @@ static size_t entry_count, entry_cap;
 static pthread_mutex_t fs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fuse_session *session;
 static unsigned long occurrences[R_COUNT];
+static __thread int logged = -1;  // the index in shared->fuse of this thread's request
 
 // Logs the request for the check, then applies its faults: sleeps the latency, and
 // returns the errno to answer with (0: answer normally). Which requests get an error and
@@ -543,7 +545,8 @@ static int arrive(fuse_req_t req, enum req r) {
   pthread_mutex_lock(&fs_lock);
   unsigned long nth = occurrences[r]++;
   int k = shared->fuse_seen;
-  if (k < FUSE_LOG) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns()}, shared->fuse_seen = k + 1;
+  if (k < FUSE_LOG) shared->fuse[k] = (struct seen_request){r, fuse_req_ctx(req)->pid, now_ns(), 0}, shared->fuse_seen = k + 1;
+  logged = k < FUSE_LOG ? k : -1;
   pthread_mutex_unlock(&fs_lock);
   unsigned long h = (nth + 1) * 0x9e3779b97f4a7c15ul;
   h ^= h >> 31;
@@ -555,6 +558,12 @@ static int arrive(fuse_req_t req, enum req r) {
     if (!f->is_error) usleep(f->min_us + (unsigned)(h % (f->max_us - f->min_us + 1)));
   }
   return err;
+}
+
+// For negative.fresh: the request being served creates a name the server holds (called
+// with fs_lock held; the kernel holds the parent's i_rwsem across the request).
+static void note_held(void) {
+  if (logged >= 0) shared->fuse[logged].held = 1;
 }
 
 static double timeout(void) { return FUSE_STRICT ? 365.0 * 86400 : 0.0; }
@@ -661,7 +670,10 @@ static void make_node(fuse_req_t req, enum req r, fuse_ino_t parent, const char 
   int err = arrive(req, r);
   if (err) return (void)fuse_reply_err(req, err);
   pthread_mutex_lock(&fs_lock);
-  if (find_entry(parent, name)) return fail(req, EEXIST);
+  if (find_entry(parent, name)) {
+    if (r != R_SYMLINK) note_held();
+    return fail(req, EEXIST);
+  }
   fuse_ino_t ino = new_node(mode, rdev, target);
   add_entry(parent, name, ino);
   if (S_ISDIR(mode)) nodes[parent].nlink++;
@@ -763,6 +775,7 @@ static void do_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
   if (err) return (void)fuse_reply_err(req, err);
   pthread_mutex_lock(&fs_lock);
   struct entry *e = find_entry(parent, name);
+  if (e) note_held();
   if (e && (fi->flags & O_EXCL)) return fail(req, EEXIST);
   fuse_ino_t ino = e ? e->ino : new_node(S_IFREG | (mode & 07777), 0, NULL);
   if (!e) add_entry(parent, name, ino);
