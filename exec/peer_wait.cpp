@@ -76,8 +76,10 @@ bool probe(int task_dir, pid_t tid, bool io_wq) {
 // started before its first program; one caller at a time (the run's coordinator).
 class Prober {
  public:
+  // Returns once the thread has its own fd table: it never holds a program's files.
   explicit Prober(int task_dir) : task_dir_(task_dir) {
     std::thread([this] { serve(); }).detach();
+    ready_.wait(false);
   }
   bool ask(pid_t tid, bool io_wq) {
     tid_ = tid, io_wq_ = io_wq;
@@ -92,6 +94,8 @@ class Prober {
     const bool alone = unshare(CLONE_FILES) == 0;
     if (alone && task_dir_ > 0) syscall(SYS_close_range, 0u, static_cast<unsigned>(task_dir_) - 1, 0u);
     if (alone) syscall(SYS_close_range, static_cast<unsigned>(task_dir_) + 1, ~0u, 0u);
+    ready_.store(true);
+    ready_.notify_one();
     for (uint32_t seen = 0;;) {
       asked_.wait(seen);
       seen = asked_.load(std::memory_order_acquire);
@@ -105,6 +109,7 @@ class Prober {
   pid_t tid_ = 0;
   bool io_wq_ = false, answer_ = false;
   std::atomic<uint32_t> asked_{0}, answered_{0};
+  std::atomic<bool> ready_{false};
 };
 
 Prober* g_prober = nullptr;  // the process's; a forked child starts its own (threads do not survive fork())

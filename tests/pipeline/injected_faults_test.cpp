@@ -139,6 +139,14 @@ TEST(RealFinding, NonblockIssueOnFuseOpendirOrGetattrIsMinimized) {
   EXPECT_TRUE(summary["reproduced"].get<bool>()) << summary.dump(2);
   EXPECT_FALSE(summary.contains("injected"));
   EXPECT_LE(summary["ops"].get<size_t>(), 6u) << summary.dump(2);
+  // Its repro.c (its own FUSE server, the target's +latency) reproduces on this kernel.
+  ASSERT_EQ(summary["repro.c"], "repro.c") << summary.dump(2);
+  const fs::path folder = finding["folder"].get<std::string>();
+  const std::string bin = (folder / "repro").string();
+  const std::string cc = "cc -Wall -o " + bin + " " + (folder / "repro.c").string() + " -luring -lfuse3 2>/dev/null";
+  ASSERT_EQ(std::system(cc.c_str()), 0) << cc;
+  int code = std::system((bin + " > " + (folder / "repro.log").string() + " 2>&1").c_str());
+  EXPECT_TRUE(WIFEXITED(code) && WEXITSTATUS(code) == 1) << bin << " (" << folder / "repro.log" << ")";
   fs::remove_all(dir);
 }
 

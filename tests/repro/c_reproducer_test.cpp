@@ -165,6 +165,17 @@ INSTANTIATE_TEST_SUITE_P(Findings, CorpusRepro, testing::ValuesIn(kCorpus),
                            return name;
                          });
 
+// Every committed finding is a regression input: each corpus/findings/*/repro.nfz has its
+// row in kCorpus, so that its repro.c is regenerated, compiled and run above.
+TEST(CorpusRepro, EveryCommittedFindingHasItsRow) {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(NFZ_SOURCE_DIR) + "/corpus/findings")) {
+    if (!std::filesystem::exists(e.path() / "repro.nfz")) continue;
+    const std::string folder = e.path().filename().string();
+    EXPECT_TRUE(std::any_of(std::begin(kCorpus), std::end(kCorpus), [&](const CorpusCase& k) { return folder == k.folder; }))
+        << "corpus/findings/" << folder << "/repro.nfz has no row in kCorpus";
+  }
+}
+
 // The three findings that had a hand-written reproducer keep it as repro-handwritten.c
 // (docs/REPRODUCERS.md): it agrees with the generated repro.c (both exit 1 here).
 TEST(CReproducer, HandWrittenReproducersAgreeWithTheGeneratedOnes) {
