@@ -117,6 +117,23 @@ bool ProgramJudge::needs(Needs what) const { return stress::needs(oracles_, what
 
 ExtrasWanted ProgramJudge::extras_for(const TargetSpec& target) const { return stress::extras_for(oracles_, target); }
 
+ProgramServer* ProgramJudge::server_for(Sandbox& sandbox) {
+  if (!sandbox.served()) return nullptr;
+  if (served_sandbox_ == &sandbox && server_) return server_.get();
+  server_.reset();
+  served_sandbox_ = &sandbox;
+  ExtrasWanted wanted = extras_for(sandbox.target());
+  ProgramServer::AfterRun after;
+  if (wanted.fuse_trace || wanted.cached_probes)
+    after = [this, wanted, name = sandbox.target().name](const SandboxEnv& env, const Program& p, const HistoryBuffer& b,
+                                                         int code) {
+      channel_.send(gather_extras(env, code, b.collect(p, name), wanted));
+    };
+  const size_t max_ops = static_cast<size_t>(options_.max_ops_per_thread) * (options_.threads + 1);
+  server_ = std::make_unique<ProgramServer>(sandbox, std::move(after), max_ops);
+  return server_.get();
+}
+
 JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const FindingOrigin& origin,
                             StressSummary& summary) {
   JudgedRun out;
@@ -125,7 +142,8 @@ JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const Find
   run_options.op_deadline_ns = options_.op_deadline_ns;
   run_options.ring = origin.shared_ring ? RingMode::kShared : RingMode::kPerThread;
   ExtrasWanted wanted = extras_for(sandbox.target());
-  if (wanted.fuse_trace || wanted.cached_probes)
+  ProgramServer* server = server_for(sandbox);
+  if (!server && (wanted.fuse_trace || wanted.cached_probes))
     run_options.after_run = [&](const SandboxEnv& env, int code) {
       channel_.send(gather_extras(env, code, buffer_.collect(program, sandbox.target().name), wanted));
     };
@@ -138,7 +156,9 @@ JudgedRun ProgramJudge::run(Sandbox& sandbox, const Program& program, const Find
     run_options.then_program = &twin_program;
     run_options.then_buffer = &twin_buffer_;
   }
-  out.run = run_program(sandbox, program, run_options, buffer_);
+  // Served: one long-lived child runs program after program (the stress loop's way).
+  out.run = server ? server->run(program, want_twin && run_options.then_program ? &twin_program : nullptr, run_options)
+                   : run_program(sandbox, program, run_options, buffer_);
   ConcurrentRun& run = out.run;
   out.extras = channel_.receive();
   run_options.after_run = nullptr;  // not for the twin

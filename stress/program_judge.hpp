@@ -9,6 +9,7 @@
 
 #include "exec/concurrent.hpp"
 #include "exec/history_buffer.hpp"
+#include "exec/program_server.hpp"
 #include "exec/kernel/sleep_tracer.hpp"
 #include "exec/sandbox.hpp"
 #include "stress/findings.hpp"
@@ -73,6 +74,9 @@ class ProgramJudge {
  private:
   ExtrasWanted extras_for(const TargetSpec& target) const;
   void judge(const RunRecord& record, const FindingOrigin& origin, StressSummary& summary, JudgedRun& out);
+  // The served runs' server of `sandbox` (made at its first run), or null where the
+  // sandbox is not served (docs/EXECUTOR.md, "Served runs").
+  ProgramServer* server_for(Sandbox& sandbox);
 
   StressOptions options_;
   std::vector<ActiveOracle> oracles_;
@@ -80,6 +84,8 @@ class ProgramJudge {
   ExtrasChannel channel_;
   KernelLog kernel_log_;
   HistoryBuffer buffer_, twin_buffer_;
+  Sandbox* served_sandbox_ = nullptr;
+  std::unique_ptr<ProgramServer> server_;  // after the channel it sends on: destroyed first
 };
 
 }  // namespace nfz::stress
