@@ -117,20 +117,25 @@ bool ProgramJudge::needs(Needs what) const { return stress::needs(oracles_, what
 
 ExtrasWanted ProgramJudge::extras_for(const TargetSpec& target) const { return stress::extras_for(oracles_, target); }
 
+std::unique_ptr<ProgramServer> make_program_server(Sandbox& sandbox, ExtrasChannel& channel,
+                                                   const std::vector<ActiveOracle>& oracles, const StressOptions& options) {
+  ExtrasWanted wanted = extras_for(oracles, sandbox.target());
+  ProgramServer::AfterRun after;
+  if (wanted.fuse_trace || wanted.cached_probes)
+    after = [&channel, wanted, name = sandbox.target().name](const SandboxEnv& env, const Program& p,
+                                                             const HistoryBuffer& b, int code) {
+      channel.send(gather_extras(env, code, b.collect(p, name), wanted));
+    };
+  const size_t max_ops = static_cast<size_t>(options.max_ops_per_thread) * (options.threads + 1);
+  return std::make_unique<ProgramServer>(sandbox, std::move(after), max_ops);
+}
+
 ProgramServer* ProgramJudge::server_for(Sandbox& sandbox) {
   if (!sandbox.served()) return nullptr;
   if (served_sandbox_ == &sandbox && server_) return server_.get();
   server_.reset();
   served_sandbox_ = &sandbox;
-  ExtrasWanted wanted = extras_for(sandbox.target());
-  ProgramServer::AfterRun after;
-  if (wanted.fuse_trace || wanted.cached_probes)
-    after = [this, wanted, name = sandbox.target().name](const SandboxEnv& env, const Program& p, const HistoryBuffer& b,
-                                                         int code) {
-      channel_.send(gather_extras(env, code, b.collect(p, name), wanted));
-    };
-  const size_t max_ops = static_cast<size_t>(options_.max_ops_per_thread) * (options_.threads + 1);
-  server_ = std::make_unique<ProgramServer>(sandbox, std::move(after), max_ops);
+  server_ = make_program_server(sandbox, channel_, oracles_, options_);
   return server_.get();
 }
 

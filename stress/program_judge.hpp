@@ -56,6 +56,11 @@ struct JudgedRun {
   std::string failure;
 };
 
+// The served runs' server of `sandbox`: its child sends each run's extras (FUSE trace,
+// cached probes) on `channel` where `oracles` want them.
+std::unique_ptr<ProgramServer> make_program_server(Sandbox& sandbox, ExtrasChannel& channel,
+                                                   const std::vector<ActiveOracle>& oracles, const StressOptions& options);
+
 class ProgramJudge {
  public:
   // Chooses the oracles asked for (or the default ones) into `summary.oracles` (each

@@ -68,19 +68,6 @@ struct Flight {
   ExtrasChannel* channel = nullptr;
 };
 
-std::unique_ptr<ProgramServer> make_server(Sandbox& sandbox, ExtrasChannel& channel,
-                                           const std::vector<ActiveOracle>& oracles, const StressOptions& options) {
-  ExtrasWanted wanted = extras_for(oracles, sandbox.target());
-  ProgramServer::AfterRun after;
-  if (wanted.fuse_trace || wanted.cached_probes)
-    after = [&channel, wanted, name = sandbox.target().name](const SandboxEnv& env, const Program& p,
-                                                             const HistoryBuffer& b, int code) {
-      channel.send(gather_extras(env, code, b.collect(p, name), wanted));
-    };
-  const size_t max_ops = static_cast<size_t>(options.max_ops_per_thread) * (options.threads + 1);
-  return std::make_unique<ProgramServer>(sandbox, std::move(after), max_ops);
-}
-
 // Draws program n and, on a served target, hands it to the lane's child.
 void launch(Flight& f, uint64_t n, Lane& lane, Lane& first_lane, const ProgramSource& source,
             const StressOptions& options, StressSummary& summary) {
@@ -180,7 +167,7 @@ int run_job(const StressOptions& options, JobSlice slice, const ProgressSink& re
       if (l > 0 && !lanes[0].servers[t]) continue;  // not served: runs in lane 0, one at a time
       lane.sandboxes[t] = Sandbox::open(options.targets[t], sandbox_options, why);
       if (!lane.sandboxes[t]) return fail(options.targets[t].name + ": " + why);
-      if (lane.sandboxes[t]->served()) lane.servers[t] = make_server(*lane.sandboxes[t], lane.channel, oracles, options);
+      if (lane.sandboxes[t]->served()) lane.servers[t] = make_program_server(*lane.sandboxes[t], lane.channel, oracles, options);
     }
   }
 
