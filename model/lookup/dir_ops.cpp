@@ -9,6 +9,15 @@
 namespace nfz::model {
 namespace {
 
+// The last component of an op's path, for its step after the first.
+std::string_view last_of(std::string_view path) {
+  LastType type;
+  std::string_view last;
+  bool trailing_slash;
+  last_component(path, type, last, trailing_slash);
+  return last;
+}
+
 // vfs_mkdir() / vfs_mknod() / vfs_symlink() once filename_create() said yes.
 void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_t data) {
   State next = c.copy();
@@ -21,13 +30,24 @@ void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_
 // rmdir's d_delete(): the name of the directory ->rmdir() removed goes.
 void rmdir_unhash(const StepContext& c, Ino dir) {
   const Ino child = c.pinned(kLockedChild);
-  LastType type;
-  std::string_view last;
-  bool trailing_slash;
-  last_component(c.op.path, type, last, trailing_slash);
   State next = c.copy();
   next.nodes[child].nlink = 1;  // remove_entry() counts the name off
-  tree::remove_entry(next, dir, intern(last));
+  tree::remove_entry(next, dir, intern(last_of(c.op.path)));
+  tree::drop_pins(next, c.key);
+  c.changed(0, std::move(next));
+}
+
+// A mkdir's second step (step_mkdir()): the name appears, or the parent counts it.
+void mkdir_finish(const StepContext& c, Ino dir) {
+  State next = c.copy();
+  if (c.pinned(kMkdirCounted) != kNoIno) {
+    const Ino ino = tree::alloc_node(next, NodeType::kDir, 0);
+    if (ino == kNoIno) {
+      tree::drop_pins(next, c.key);
+      return c.changed(-ENOSPC, std::move(next));
+    }
+    tree::add_entry(next, dir, intern(last_of(c.op.path)), ino);
+  }
   tree::drop_pins(next, c.key);
   c.changed(0, std::move(next));
 }
@@ -35,9 +55,24 @@ void rmdir_unhash(const StepContext& c, Ino dir) {
 }  // namespace
 
 void step_mkdir(const StepContext& c) {
+  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return mkdir_finish(c, dir);
   ParentWalk p;
   if (int err = filename_create(c, c.op.path, /*want_dir=*/true, p); err) return c.unchanged(err);
-  make_node(c, p, NodeType::kDir, 0);
+  const MkdirOrder order = c.counts_apart ? mkdir_order(c.profile()) : MkdirOrder::kAtOnce;
+  if (order == MkdirOrder::kAtOnce) return make_node(c, p, NodeType::kDir, 0);
+  // Two steps under the parent's i_rwsem (mkdir_order()): the count or the name first.
+  // In between the parent stays locked to ops that lock it, as the kernel holds it.
+  State next = c.copy();
+  tree::add_pin(next, c.key, kLockedParent, p.dir);
+  if (order == MkdirOrder::kCountFirst) {
+    tree::add_pin(next, c.key, kMkdirCounted, p.dir);
+  } else {
+    const Ino ino = tree::alloc_node(next, NodeType::kDir, 0);
+    if (ino == kNoIno) return c.unchanged(-ENOSPC);
+    tree::add_entry(next, p.dir, intern(p.last), ino);
+    tree::add_pin(next, c.key, kMkdirUncounted, ino);
+  }
+  c.changed(kWalked, std::move(next));
 }
 
 void step_mknod(const StepContext& c) {

@@ -67,6 +67,11 @@ int32_t expected_nlink(const State& s, Ino ino) {
   int32_t subdirs = 0;
   auto it = std::lower_bound(s.dirents.begin(), s.dirents.end(), tree::dirent_key(ino, 0, 0));
   for (; it != s.dirents.end() && tree::dirent_dir(*it) == ino; ++it) subdirs += tree::is_dir(s, tree::dirent_ino(*it)) && s.nodes[tree::dirent_ino(*it)].nlink > 0;  // not one rmdir removed (step_rmdir())
+  // A mkdir between its two steps (step_mkdir()): counted before its name is there, or not yet counted.
+  for (uint64_t pin : s.pins) {
+    if (pin_tag(pin) == kMkdirCounted && pin_ino(pin) == ino) ++subdirs;
+    if (pin_tag(pin) == kMkdirUncounted && s.nodes[pin_ino(pin)].parent == ino) --subdirs;
+  }
   return 2 + subdirs;
 }
 

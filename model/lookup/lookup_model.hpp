@@ -161,7 +161,11 @@ class LookupModel {
   // runs under the parent's lock with the walks' results and lets the pins go. A walk
   // that cannot meet a concurrent change (no component before the last: the parent is
   // the start) is no step of its own; an op with no such walk is step() itself.
-  void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const;
+  // `counts_apart`: a successful mkdir counts itself in its parent and makes its name in
+  // two steps, in the filesystem's order (profile.hpp mkdir_order()); the checker asks
+  // for it where a statx, the one op that reads a directory's count, runs beside it.
+  void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
+                     bool counts_apart = false) const;
   // What walk `walk` of `op` (step_in_steps()'s numbering; a statx's lookup is walk 0)
   // reaches in `s`, or kNoIno if it fails there.
   Ino walk_now(const State& s, const Op& op, int walk) const;

@@ -44,4 +44,21 @@ constexpr int rename_nonempty_dir_errno(Profile p) { return p == Profile::kXfs ?
 // shmem_symlink() and btrfs_symlink() take anything up to PATH_MAX.
 constexpr size_t max_symlink_length(Profile p) { return p == Profile::kXfs ? 1023 : 4095; }
 
+// Where ->mkdir() counts the new directory in its parent against where its name appears
+// (d_instantiate()), which a statx of the parent (no lock: vfs_getattr()) can tell apart:
+// ext4_mkdir() does ext4_inc_count(dir) before d_instantiate_new(), xfs_create() bumps
+// the parent (xfs_dir_create_child(): xfs_bumplink()) in its transaction and
+// xfs_generic_create() d_instantiate()s after it: the count first. shmem_mkdir() has
+// shmem_mknod() d_instantiate() the name, then inc_nlink(dir): the name first. btrfs,
+// overlay and FUSE directories' counts are not the model's to check (identity.hpp).
+enum class MkdirOrder : uint8_t { kAtOnce, kCountFirst, kNameFirst };
+constexpr MkdirOrder mkdir_order(Profile p) {
+  switch (p) {
+    case Profile::kExt4:
+    case Profile::kXfs: return MkdirOrder::kCountFirst;
+    case Profile::kTmpfs: return MkdirOrder::kNameFirst;
+    default: return MkdirOrder::kAtOnce;
+  }
+}
+
 }  // namespace nfz::model

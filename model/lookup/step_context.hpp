@@ -14,6 +14,11 @@ namespace nfz::model {
 // holds locked, and the removed directory, whose name is still there.
 inline constexpr int kLockedParent = 8;
 inline constexpr int kLockedChild = 9;
+// Pin tags of a mkdir between its two steps (step_mkdir()): the parent counts the new
+// directory before its name appears (kMkdirCounted: the parent), or the name is there
+// before the parent counts it (kMkdirUncounted: the new directory).
+inline constexpr int kMkdirCounted = 7;
+inline constexpr int kMkdirUncounted = 15;
 
 struct StepContext {
   const LookupModel& model;
@@ -26,6 +31,9 @@ struct StepContext {
   static constexpr uint32_t kNoKey = ~uint32_t{0};
   // The node walk `walk` of this op holds (State::pins), or kNoIno.
   Ino pinned(int walk) const;
+  // step_in_steps(): a mkdir takes its parent's count and its name in two steps (the
+  // checker asks where a statx, which reads the count, runs beside it).
+  bool counts_apart = false;
 
   // The node a successful open or statx reaches: outcomes >= 0 added after it is set
   // carry it (Transition::reached).

@@ -66,11 +66,27 @@ int walk_step(Walker& w, const WalkSpec& spec, const WalkCursor* at, std::string
   return w.walk_segment(body, spec.object, rest);
 }
 
-// Whether a parent the op's last step locks is held by another op's rmdir (between
-// ->rmdir() and d_delete(), step_rmdir()): inode_lock_nested() and lock_rename() wait.
+// Whether the op's last step takes its parents' locks. A last component ".", ".." or "/"
+// fails before any lock: do_rmdir()'s switch, do_unlinkat()'s -EISDIR, filename_create()'s
+// "Yucky last component" -EEXIST, do_renameat2()'s -EBUSY / -EEXIST before lock_rename().
+bool locks_parents(const WalkSpec* walks, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (walks[i].object) continue;
+    LastType type;
+    std::string_view last;
+    bool trailing_slash;
+    last_component(walks[i].path, type, last, trailing_slash);
+    if (type != LastType::kNorm) return false;
+  }
+  return true;
+}
+
+// Whether a parent the op's last step locks is held by another op (an rmdir between
+// ->rmdir() and d_delete(), step_rmdir(); a mkdir between its two steps, step_mkdir()):
+// inode_lock_nested() and lock_rename() wait.
 bool parent_locked(const State& s, Profile profile, const WalkSpec* walks, int n, uint32_t key) {
   const bool any = std::any_of(s.pins.begin(), s.pins.end(), [](uint64_t p) { return pin_tag(p) == kLockedParent; });
-  if (!any) return false;
+  if (!any || !locks_parents(walks, n)) return false;
   for (int i = 0; i < n; ++i) {
     if (walks[i].object) continue;
     Ino dir = tree::pinned(s, key, i);
@@ -103,7 +119,8 @@ Ino LookupModel::walk_now(const State& s, const Op& op, int walk) const {
   return err ? kNoIno : walker.cur();
 }
 
-void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
+void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
+                                bool counts_apart) const {
   WalkSpec walks[2];
   const int n = walks_of(op, walks);
   if (n == 0 || fails_before_walking(op)) return step(s, op, out);
@@ -132,6 +149,7 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
   if (parent_locked(s, profile_, walks, n, key)) return;  // no outcome: the op waits for the lock
   StepContext c{*this, s, op, out};
   c.key = key;
+  c.counts_apart = counts_apart;
   switch (op.kind) {
     case OpKind::kRename: step_rename(c); break;
     case OpKind::kLink: step_link(c); break;

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "core/flags.hpp"
+#include "model/lookup/profile.hpp"
 #include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
 #include "model/lookup/walk.hpp"
@@ -77,7 +78,7 @@ class RunModel {
     if (op.kind == OpKind::kStatx)
       if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
         return statx_attributes(s, input, index, held, out);
-    model_.step_in_steps(s, op, index, out);
+    model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
     model::Ino walked = model::kNoIno;
     for (model::Transition& t : out) {
       if (!c.hung && t.result == c.result && c.result >= 0) {
@@ -168,9 +169,27 @@ class RunModel {
            std::any_of(s.cursors.begin(), s.cursors.end(), [&](const model::WalkCursor& w) { return w.key == key; });
   }
 
-  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning).
+  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Two
+  // kinds of pin other ops do see: a parent an op holds locked (they wait for it) and a
+  // mkdir's count made before its name (a statx reads it; step_mkdir()).
   static bool only_walks_differ(const model::State& a, const model::State& b) {
-    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed;
+    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed &&
+           same_seen_pins(a, b);
+  }
+
+  static bool seen_by_others(uint64_t pin) {
+    const int tag = model::pin_tag(pin);
+    return tag == model::kLockedParent || tag == model::kMkdirCounted;
+  }
+
+  static bool same_seen_pins(const model::State& a, const model::State& b) {
+    auto i = a.pins.begin(), j = b.pins.begin();
+    for (;;) {
+      while (i != a.pins.end() && !seen_by_others(*i)) ++i;
+      while (j != b.pins.end() && !seen_by_others(*j)) ++j;
+      if (i == a.pins.end() || j == b.pins.end()) return i == a.pins.end() && j == b.pins.end();
+      if (*i++ != *j++) return false;
+    }
   }
 
   // The op's steps taken now one after another: the count of steps before its last if
@@ -390,6 +409,29 @@ void learn_identities(const History& history, LookupCheck& out) {
   out.nlink_rule = model::nlink_rule(out.profile, history.target.starts_with("fuse:"));
 }
 
+// Marks the mkdirs a statx overlaps in real time (called before the other returned):
+// only a statx reads the parent's count, so elsewhere the mkdir's two steps (the count,
+// the name) are one.
+void mark_mkdirs_beside_statx(LookupCheck& out) {
+  const std::vector<CheckOp>& ops = out.input.ops;
+  out.counts_apart.assign(ops.size(), false);
+  if (model::mkdir_order(out.profile) == model::MkdirOrder::kAtOnce) return;
+  std::vector<uint32_t> mkdirs, statxes;  // in flight at the current mark
+  for (const Mark& m : out.input.marks) {
+    const OpKind kind = ops[m.op].op->kind;
+    if (kind != OpKind::kMkdir && kind != OpKind::kStatx) continue;
+    std::vector<uint32_t>& mine = kind == OpKind::kMkdir ? mkdirs : statxes;
+    if (m.is_return) {
+      mine.erase(std::find(mine.begin(), mine.end(), m.op));
+      continue;
+    }
+    if (kind == OpKind::kMkdir && !statxes.empty()) out.counts_apart[m.op] = true;
+    if (kind == OpKind::kStatx)
+      for (uint32_t k : mkdirs) out.counts_apart[k] = true;
+    mine.push_back(m.op);
+  }
+}
+
 // Replays an order of steps (CheckResult::partial or witness) from the initial state,
 // calling `seen(step, state after it)` for each; stops (false) where the order's outcome
 // is not one the model gives.
@@ -517,6 +559,7 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   }
   add_ring_exit(out);
   learn_identities(history, out);
+  mark_mkdirs_beside_statx(out);
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();

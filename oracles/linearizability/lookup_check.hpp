@@ -41,6 +41,9 @@ struct LookupCheck {
   model::KernelIds kernel_ids;
   std::vector<model::Seen> seen;
   model::NlinkRule nlink_rule;
+  // By input.ops index: a mkdir with a statx in flight beside it, which the model takes
+  // in two steps (the parent's count, the name: model::mkdir_order()).
+  std::vector<bool> counts_apart;
   // kIllegal: why the failing op's object was refused, when it was (the longest partial
   // linearization replayed, then the failing op: the kernel reported another object).
   std::string identity;
