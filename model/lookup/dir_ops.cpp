@@ -168,7 +168,10 @@ void step_rmdir(const StepContext& c) {
 void step_statx(const StepContext& c) {
   // vfs_statx(): filename_lookup() with LOOKUP_FOLLOW unless AT_SYMLINK_NOFOLLOW.
   Walker w(c.s, c.profile(), (c.op.flags & AT_SYMLINK_NOFOLLOW) ? 0 : kLookupFollow);
-  const int err = w.lookup(c.op.path, Start{});
+  if (c.key != StepContext::kNoKey) w.pause_at_links();
+  const WalkCursor* at = c.walk_cursor();
+  const int err = at ? w.lookup_from(*at) : w.lookup(c.op.path, Start{});
+  if (err == Walker::kPaused) return c.paused(w);
   if (!err) c.reached = w.cur();
   c.unchanged(err);
 }

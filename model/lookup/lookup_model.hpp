@@ -177,6 +177,8 @@ class LookupModel {
   Mode mode() const { return mode_; }
 
  private:
+  void open_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const;
+
   Profile profile_;
   Mode mode_;
 };

@@ -89,12 +89,17 @@ struct Reached {
   State made;  // created: the state with the new file in it
 };
 
-// path_openat() without O_PATH/O_TMPFILE: the walk loop with open_last_lookups().
-Reached walk_open(const StepContext& c, const OpenFlags& f, Walker& w) {
+// path_openat() without O_PATH/O_TMPFILE: the walk loop with open_last_lookups(). From
+// `at` when the walk stopped at a symlink in an earlier step.
+Reached walk_open(const StepContext& c, const OpenFlags& f, Walker& w, const WalkCursor* at) {
   Reached r;
-  const Start start = start_of(c.s, c.op);
-  if (r.err = w.init(c.op.path, start); r.err) return r;
   std::string_view s = c.op.path;
+  if (at) {
+    w.resume_after_link(*at);
+    s = name_of(at->rest);
+  } else if (r.err = w.init(c.op.path, start_of(c.s, c.op)); r.err) {
+    return r;
+  }
   for (;;) {
     if (r.err = w.link_path_walk(s); r.err) return r;
     if (w.last_type() != LastType::kNorm) {  // ".", "..", "/": handle_dots(), then do_open()
@@ -147,6 +152,7 @@ Reached walk_open(const StepContext& c, const OpenFlags& f, Walker& w) {
       r.ino = w.cur();
       return r;
     }
+    if (r.err = w.pause_at_body(body); r.err) return r;
     s = body;
   }
 }
@@ -201,9 +207,14 @@ void step_open(const StepContext& c) {
   OpenFlags f;
   if (int err = build_open_flags(c.op, f); err) return c.unchanged(err);
   Walker w(c.s, c.profile(), f.lookup);
+  const WalkCursor* at = c.walk_cursor();
+  if (c.key != StepContext::kNoKey) w.pause_at_links();
+  auto lookup = [&] { return at ? w.lookup_from(*at) : w.lookup(c.op.path, start_of(c.s, c.op)); };
   const bool cached = f.lookup & kLookupCached;
   if (f.flags & kTmpfileBit) {  // do_tmpfile()
-    if (int err = w.lookup(c.op.path, start_of(c.s, c.op)); err) {
+    if (int err = lookup(); err == Walker::kPaused) {
+      return c.paused(w);
+    } else if (err) {
       c.unchanged(err);
     } else if (!supports_tmpfile(c.profile())) {
       c.unchanged(-EOPNOTSUPP);
@@ -217,7 +228,9 @@ void step_open(const StepContext& c) {
     return add_walk_eagain(c, w.trace(), cached);
   }
   if (f.flags & O_PATH) {  // do_o_path(): path_lookupat(), no ->open()
-    if (int err = w.lookup(c.op.path, start_of(c.s, c.op)); err) {
+    if (int err = lookup(); err == Walker::kPaused) {
+      return c.paused(w);
+    } else if (err) {
       c.unchanged(err);
     } else {
       c.reached = w.cur();
@@ -225,7 +238,8 @@ void step_open(const StepContext& c) {
     }
     return add_walk_eagain(c, w.trace(), cached);
   }
-  Reached r = walk_open(c, f, w);
+  Reached r = walk_open(c, f, w, at);
+  if (r.err == Walker::kPaused) return c.paused(w);
   if (r.err) {
     c.unchanged(r.err);
   } else {

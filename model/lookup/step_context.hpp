@@ -35,6 +35,13 @@ struct StepContext {
   // checker asks where a statx, which reads the count, runs beside it).
   bool counts_apart = false;
 
+  // step_in_steps(): where the walk of an open or statx stopped at a symlink in an
+  // earlier step (walk 0's cursor), or null.
+  const WalkCursor* walk_cursor() const;
+  // Ends this step where `w` stopped at a symlink (Walker::kPaused): the walk's cursor
+  // in the state, the op goes on (kWalked).
+  void paused(const class Walker& w) const;
+
   // The node a successful open or statx reaches: outcomes >= 0 added after it is set
   // carry it (Transition::reached).
   mutable Ino reached = kNoIno;

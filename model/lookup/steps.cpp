@@ -104,6 +104,14 @@ bool parent_locked(const State& s, Profile profile, const WalkSpec* walks, int n
 
 Ino StepContext::pinned(int walk) const { return key == kNoKey ? kNoIno : tree::pinned(s, key, walk); }
 
+const WalkCursor* StepContext::walk_cursor() const { return key == kNoKey ? nullptr : tree::cursor(s, key, 0); }
+
+void StepContext::paused(const Walker& w) const {
+  State next = copy();
+  tree::set_cursor(next, w.cursor_here(key, 0, w.paused_rest()));
+  out.push_back({kWalked, std::move(next)});
+}
+
 Ino LookupModel::walk_now(const State& s, const Op& op, int walk) const {
   WalkSpec walks[2];
   uint32_t flags = 0;
@@ -121,6 +129,7 @@ Ino LookupModel::walk_now(const State& s, const Op& op, int walk) const {
 
 void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
                                 bool counts_apart) const {
+  if (op.kind == OpKind::kOpen || op.kind == OpKind::kStatx) return open_in_steps(s, op, key, out);
   WalkSpec walks[2];
   const int n = walks_of(op, walks);
   if (n == 0 || fails_before_walking(op)) return step(s, op, out);
@@ -162,6 +171,21 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
   }
   for (Transition& t : out)
     if (t.result != kWalked) tree::drop_pins(t.next, key);
+}
+
+// open, openat2 and statx: their walk takes no lock, and the open or getattr comes with
+// its last lookup (path_openat(), vfs_statx()), so the op is one step but where its walk
+// follows a symlink (walk_step() says why that is a boundary): a step ends there and the
+// next goes on from the cursor. The last step lets the cursor go.
+void LookupModel::open_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
+  recycle_outcomes(out);
+  StepContext c{*this, s, op, out};
+  c.key = key;
+  if (op.kind == OpKind::kOpen) step_open(c);
+  else step_statx(c);
+  if (!tree::cursor(s, key, 0)) return;
+  for (Transition& t : out)
+    if (t.result != kWalked) tree::drop_cursors(t.next, key);
 }
 
 bool LookupModel::walk_reaches(const State& s, const Op& op, const WalkCursor& at) const {

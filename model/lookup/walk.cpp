@@ -169,7 +169,8 @@ int Walker::handle_dots(LastType type) {
 }
 
 // walk_component(nd, WALK_MORE) on last_, then the d_can_lookup() test of link_path_walk().
-int Walker::walk_component_more() {
+// `rest`: what follows the component in the path.
+int Walker::walk_component_more(std::string_view rest) {
   if (last_type_ != LastType::kNorm) {
     if (int err = handle_dots(last_type_); err) return err;
   } else {
@@ -179,6 +180,12 @@ int Walker::walk_component_more() {
     std::string_view body;
     bool more = false;
     if (err = step_into(child, true, body, more); err) return err;
+    if (more && pause_) {  // the body and the rest make one path (walk_segment())
+      paused_rest_.assign(body);
+      paused_rest_ += '/';
+      paused_rest_ += rest;
+      return kPaused;
+    }
     if (more)
       if (err = follow_intermediate(body); err) return err;
   }
@@ -212,7 +219,7 @@ int Walker::link_path_walk(std::string_view path) {
     last_ = c.name;
     last_type_ = type_of(c.name);
     trailing_slash_ = c.trailing_slash;
-    return c.rest.empty() ? 0 : walk_component_more();
+    return c.rest.empty() ? 0 : walk_component_more(c.rest);
   });
 }
 
@@ -228,12 +235,34 @@ int Walker::walk_last(std::string_view& body, bool& more) {
 
 int Walker::lookup(std::string_view path, const Start& start) {
   if (int err = init(path, start); err) return err;
+  return walk_from(path);
+}
+
+int Walker::lookup_from(const WalkCursor& at) {
+  resume_after_link(at);
+  return walk_from(name_of(at.rest));
+}
+
+void Walker::resume_after_link(const WalkCursor& at) {
+  resume(at);
+  pause_ = true;
+  trace_.may_eagain = true;  // pick_link() met a symlink to get here
+}
+
+int Walker::pause_at_body(std::string_view body) {
+  if (!pause_) return 0;
+  paused_rest_.assign(body);
+  return kPaused;
+}
+
+int Walker::walk_from(std::string_view path) {
   std::string_view s = path;
   for (;;) {
     if (int err = link_path_walk(s); err) return err;
     bool more = false;
     if (int err = walk_last(s, more); err) return err;
     if (!more) break;
+    if (int paused = pause_at_body(s); paused) return paused;
   }
   trace_.completed = true;  // complete_walk()
   if ((flags_ & kLookupDirectory) && !tree::is_dir(s_, cur_)) return -ENOTDIR;

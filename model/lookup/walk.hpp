@@ -92,6 +92,20 @@ class Walker {
   void resume(const WalkCursor& c);
   WalkCursor cursor_here(uint32_t key, int walk, std::string_view next) const;
 
+  // The walks of open, openat2 and statx in steps: with pause_at_links(), link_path_walk(),
+  // lookup() and an open's own loop stop (kPaused) where step_into() follows a symlink,
+  // the path left to walk (the body, then the rest) in paused_rest(); lookup_from() and an
+  // open's loop go on from a cursor_here() of it. Not for scoped lookups (RESOLVE_BENEATH,
+  // RESOLVE_IN_ROOT), whose nd->root a cursor does not hold: those stay one step.
+  void pause_at_links() { pause_ = !(flags_ & kLookupScoped); }
+  const std::string& paused_rest() const { return paused_rest_; }
+  int lookup_from(const WalkCursor& at);
+  // resume() for a walk that followed a symlink to get there (pick_link()'s trace).
+  void resume_after_link(const WalkCursor& at);
+  // A trailing symlink step_into() started to follow: kPaused when pausing, else 0 (the
+  // caller walks `body` on).
+  int pause_at_body(std::string_view body);
+
   // A dcache lookup of `name` in `dir` the way lookup_fast()/lookup_slow() see it:
   // ENAMETOOLONG from ->lookup(), ENOENT in a removed directory; records the trace.
   // Returns the node or kNoIno (with *err set) .
@@ -116,7 +130,8 @@ class Walker {
   int jump_root();
   int pick_link(Ino link, std::string_view& body, bool& more);
   int follow_intermediate(std::string_view body);
-  int walk_component_more();
+  int walk_component_more(std::string_view rest);
+  int walk_from(std::string_view path);  // lookup()'s loop
 
   const State& s_;
   Profile profile_;
@@ -130,6 +145,8 @@ class Walker {
   std::string_view last_;
   bool trailing_slash_ = false;
   CachedTrace trace_;
+  bool pause_ = false;
+  std::string paused_rest_;
 };
 
 }  // namespace nfz::model

@@ -105,6 +105,7 @@ class RunModel {
     // count is all that was refused (the object and its type are the same at any time).
     if (walked != model::kNoIno) {
       out.push_back({model::kWalked, s});
+      model::tree::drop_cursors(out.back().next, index);  // a walk that followed a symlink is done
       model::tree::add_pin(out.back().next, index, 0, walked);
       canonical_.apply(out.back().next);
     }
