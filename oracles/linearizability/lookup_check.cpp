@@ -113,13 +113,18 @@ class RunModel {
 
   // An open's fd reaches the program's register when the executor reads the op's
   // completion (the syscall's return, the CQE), after the kernel opened the file: another
-  // thread's close of that register in between finds it empty. So a successful open into
-  // an empty register is two steps: the kernel's open, the file held (pin kOpened +
-  // access), then the register filled. Into a register that holds a file it stays one
-  // step (the old file's release is the executor's too, but needs no second look here).
-  static bool defers_register(const Op& op, const CheckOp& c, const model::State& s) {
+  // thread's close of that register in between finds it empty. So a successful open is
+  // two steps: the kernel's open, the file held (pin kOpened + access), then the register
+  // filled. A file the register held goes at the first step: FdTable::put() closes the old
+  // fd as it stores the new one, and an op of another thread that read the old number
+  // before (an SQE prepared with it, a syscall called with it) and looks it up after gets
+  // EBADF (met on xfs: openat(f14, ...) = EBADF in an io_uring chain prepared before
+  // another thread's f14 = open(...)). The model puts that close at the kernel's open
+  // rather than at the put: an op that used the old fd between the two is placed before
+  // the open, which only an op that also saw the open's own effect would refuse.
+  static bool defers_register(const Op& op, const CheckOp& c, const model::State&) {
     return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed && !c.hung &&
-           c.result >= 0 && s.regs[op.fd].empty();
+           c.result >= 0;
   }
 
   static void defer_register(model::Transition& t, const Op& op, uint32_t index) {
