@@ -62,7 +62,7 @@ const std::vector<Oracle>& oracle_table() {
        }},
       {"issue.equivalent", "setup ops: io_uring outcome == plain syscall outcome on the same state", true,
        check_issue_equivalent, runs_anywhere},
-      {"linearizable", "history explained by the reference lookup model (opt-in: an open's or statx's walk is still one step)", false,
+      {"linearizable", "history explained by the reference lookup model: ops in the kernel's steps, objects held", true,
        check_linearizable, runs_anywhere},
       {"lookup.single", "strict FUSE: no two requests on one (parent, name) in flight at once", true,
        on_fuse_trace([](const RunRecord& run) { return oracles::check_lookup_single(*run.fuse); }),

@@ -197,7 +197,8 @@ bool LookupModel::walk_reaches(const State& s, const Op& op, const WalkCursor& a
   for (;;) {
     if (r != Walker::kPaused) return false;
     const WalkCursor here = w.cursor_here(at.key, at.walk, rest);
-    if (here.links >= at.links) return here == at;
+    if (here == at) return true;
+    if (here.links > at.links) return false;
     WalkCursor next = here;
     r = walk_step(w, walks[at.walk], &next, rest);
   }

@@ -43,6 +43,12 @@ int each_component(std::string_view path, F f) {
   }
 }
 
+// Whether `rest` has a component before its last: one more lookup before a parent walk ends.
+bool has_middle_component(std::string_view rest) {
+  const size_t slash = rest.find('/');
+  return slash != std::string_view::npos && rest.find_first_not_of('/', slash) != std::string_view::npos;
+}
+
 }  // namespace
 
 void last_component(std::string_view path, LastType& type, std::string_view& last, bool& trailing_slash) {
@@ -299,7 +305,15 @@ int Walker::walk_segment(std::string_view rest, bool object, std::string& next) 
         return kPaused;
       }
     }
-    return tree::is_dir(s_, cur_) ? 0 : -ENOTDIR;
+    if (!tree::is_dir(s_, cur_)) return -ENOTDIR;
+    // In a directory with another lookup to come in it (a middle component, or the last
+    // of an object walk): a rename or rmdir may remove the directory before that lookup,
+    // which then finds it dead (__lookup_slow(): "Don't go there if it's already dead").
+    if (last_type_ == LastType::kNorm && (object || has_middle_component(c.rest))) {
+      next.assign(c.rest);
+      return kPaused;
+    }
+    return 0;
   });
   if (r || !object) return r;
   trace_.completed = true;  // complete_walk()

@@ -21,6 +21,10 @@ struct StepCase {
   Verdict expected;
 };
 
+// rmdir of a name under a name longer than NAME_MAX: its lookup gives ENAMETOOLONG from
+// ->lookup(), but ENOENT in a directory already dead.
+const std::string kRmdirUnderLongName = "rmdir(\"a/" + std::string(256, 'x') + "/x\")";
+
 const StepCase kCases[] = {
     // mkdir walks "a" to A, a rename moves A to "c" and "c/x" is made in it; mkdir's
     // locked step then finds x in A: EEXIST. Atomic, it would be ok (before the rename)
@@ -120,6 +124,18 @@ const StepCase kCases[] = {
     {{"after the open returned its register holds the new file",
       {"mkdir(\"d\", 0755)", "f1 = open(\"d\", O_RDONLY|O_DIRECTORY)"},
       {{0, "f1 = open(\"/\", O_RDONLY)", 10, 100, "ok"}, {1, "openat(f1, \"x\", O_RDONLY)", 110, 120, "EBADF"}}},
+     Verdict::kIllegal},
+    // A parent walk looks each component up on its own: the directory it entered may be
+    // removed before its next lookup there (met on btrfs: rmdir("/a/<256 x>/a") = ENOENT
+    // while rename("../c", "/a") replaced a). Atomic, the walk gives ENAMETOOLONG in the
+    // old a or the new one.
+    {{"a parent walk's directory replaced between two of its lookups",
+      {"mkdir(\"a\", 0755)", "mkdir(\"c\", 0755)"},
+      {{0, kRmdirUnderLongName.c_str(), 10, 100, "ENOENT"}, {1, "renameat2(\"c\", \"a\", 0)", 20, 30, "ok"}}},
+     Verdict::kOk},
+    {{"a parent walk called after the replace walks the new directory",
+      {"mkdir(\"a\", 0755)", "mkdir(\"c\", 0755)"},
+      {{0, kRmdirUnderLongName.c_str(), 35, 100, "ENOENT"}, {1, "renameat2(\"c\", \"a\", 0)", 20, 30, "ok"}}},
      Verdict::kIllegal},
     {{"a walk with no component before the last is no step of its own",
       {"mkdir(\"a\", 0755)"},

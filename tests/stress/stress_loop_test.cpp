@@ -94,7 +94,7 @@ TEST(StressLoop, NonblockGroupCountsInlineAndPuntedPerOpKind) {
   EXPECT_TRUE(j["sleep_tracing"] == "on" || j["sleep_tracing"].get<std::string>().starts_with("skipped: "));
 }
 
-// linearizable, opt-in, judges runs through the reference model: one thread per program
+// linearizable judges runs through the reference model: one thread per program
 // here, so that no op's non-atomic walk can race another (docs/ORACLES.md, linearizable).
 TEST(StressLoop, LinearizableJudgesRunsWhenAskedFor) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for mount namespaces";
