@@ -64,8 +64,13 @@ oracles::OracleResult check_issue_equivalent(const RunRecord& run) {
     if (is_harness_action(op.kind) || op.issue.via == Via::kSyscall) continue;
     bool same = (ea.result >= 0) == (eb.result >= 0) && (ea.result >= 0 || ea.result == eb.result);
     bool hung = ea.how == Completion::kHung || eb.how == Completion::kHung;
-    bool cached = op.kind == OpKind::kOpen && (op.resolve & RESOLVE_CACHED) && (ea.result == -EAGAIN || eb.result == -EAGAIN);
-    if (hung || cached) {
+    // openat2(2): EAGAIN for RESOLVE_CACHED when the lookup needs more than the cache, and
+    // for RESOLVE_IN_ROOT or RESOLVE_BENEATH when "the kernel could not ensure that a ".."
+    // component didn't escape": handle_dots() checks rename_lock and mount_lock, which a
+    // rename or mount anywhere on the machine bumps (met on fuse:strict beside another job).
+    const bool may_eagain = op.kind == OpKind::kOpen && (op.resolve & (RESOLVE_CACHED | RESOLVE_IN_ROOT | RESOLVE_BENEATH));
+    const bool eagain = may_eagain && (ea.result == -EAGAIN || eb.result == -EAGAIN);
+    if (hung || eagain) {
       if (same) continue;
       break;  // a documented difference; the states may differ from here on
     }

@@ -194,6 +194,11 @@ int Walker::walk_component_more(std::string_view rest) {
     }
     if (more)
       if (err = follow_intermediate(body); err) return err;
+    // In a directory, with the next lookup to come there: a step ends (walk_segment()).
+    if (pause_ && !more && tree::is_dir(s_, cur_)) {
+      paused_rest_.assign(rest);
+      return kPaused;
+    }
   }
   if (!tree::is_dir(s_, cur_)) {
     // A non-directory in the middle: the RCU walk must unlazy before saying ENOTDIR.

@@ -93,8 +93,9 @@ class Walker {
   WalkCursor cursor_here(uint32_t key, int walk, std::string_view next) const;
 
   // The walks of open, openat2 and statx in steps: with pause_at_links(), link_path_walk(),
-  // lookup() and an open's own loop stop (kPaused) where step_into() follows a symlink,
-  // the path left to walk (the body, then the rest) in paused_rest(); lookup_from() and an
+  // lookup() and an open's own loop stop (kPaused) where step_into() follows a symlink or
+  // enters a directory with a lookup to come in it (as walk_segment() does), the path left
+  // to walk (the body, then the rest) in paused_rest(); lookup_from() and an
   // open's loop go on from a cursor_here() of it. Not for scoped lookups (RESOLVE_BENEATH,
   // RESOLVE_IN_ROOT), whose nd->root a cursor does not hold: those stay one step.
   void pause_at_links() { pause_ = !(flags_ & kLookupScoped); }

@@ -68,13 +68,16 @@ std::string make_check_input(const History& history, CheckInput& out, size_t* ba
 }
 
 std::string op_label(const CheckOp& op) {
-  if (op.index == kRingExitIndex) return "setup ring";
+  if (op.index == kRingExitIndex)
+    return op.thread == kSetupThread ? std::string("setup ring") : "T" + std::to_string(op.thread) + "'s ring";
   return (op.thread == kSetupThread ? std::string("setup") : "T" + std::to_string(op.thread)) + " #" +
          std::to_string(op.index);
 }
 
 std::string describe_outcome(const CheckOp& op) {
-  if (op.index == kRingExitIndex) return "exit: io_ring_exit_work() puts its fixed files, at some time after setup";
+  if (op.index == kRingExitIndex)
+    return std::string("exit: its fixed files are put, at some time after ") +
+           (op.thread == kSetupThread ? "setup" : "the thread's last op");
   std::string s = print_op(*op.op) + " = ";
   if (op.hung) return s + "(hung)";
   if (op.result < 0) return s + "-1 " + errno_name(-op.result);

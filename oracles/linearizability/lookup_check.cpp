@@ -45,7 +45,7 @@ class RunModel {
   model::State initial() const { return model_.initial(); }
 
   void step(const model::State& s, const Op& op, std::vector<model::Transition>& out) const {
-    if (&op == &check_.ring_exit) return exit_ring(s, out);
+    if (const size_t ring = ring_index(op); ring != kNotChained) return exit_ring(s, check_.ring_tables[ring].slots, out);
     const size_t chained = chain_index(op);
     if (chained == kNotChained) {
       model_.step(s, op, out);
@@ -68,8 +68,10 @@ class RunModel {
         return cancelled_close(s, op, index, out);
       return step(s, op, out);
     }
-    if (&op == &check_.ring_exit) return step(s, op, out);
-    if (op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed) {
+    if (ring_index(op) != kNotChained) return step(s, op, out);
+    if (op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount) {
+      if (op.issue.fixed && model::tree::pinned(s, index, kOpened) != model::kNoIno)
+        return put_fixed(s, op, index, c.result, out);
       for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
         if (const model::Ino held = model::tree::pinned(s, index, kOpened + access); held != model::kNoIno)
           return fill_register(s, op, index, held, static_cast<model::Access>(access), c.result, out);
@@ -78,7 +80,17 @@ class RunModel {
     if (op.kind == OpKind::kStatx)
       if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
         return statx_attributes(s, input, index, held, out);
-    model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
+    // The file the register holds stays there until the executor stores the new one
+    // (defer_register()): the model's open lets it go, so a pin keeps it alive meanwhile.
+    const model::FileRef kept = defers_register(op, c) ? s.regs[op.fd] : model::FileRef{};
+    if (kept.empty()) {
+      model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
+    } else {
+      keeping_ = s;
+      model::tree::add_pin(keeping_, index, kKept, kept.ino);
+      model_.step_in_steps(keeping_, op, index, out, check_.counts_apart[index]);
+      for (model::Transition& t : out) erase_pin(t.next, model::make_pin(index, kKept, kept.ino));
+    }
     model::Ino walked = model::kNoIno;
     for (model::Transition& t : out) {
       if (!c.hung && t.result == c.result && c.result >= 0) {
@@ -89,7 +101,7 @@ class RunModel {
           t.result = kRefused;
         }
       }
-      if (t.result == c.result && defers_register(op, c, s)) defer_register(t, op, index);
+      if (t.result == c.result && defers_register(op, c)) defer_register(t, op, index, kept);
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
@@ -113,37 +125,71 @@ class RunModel {
 
   // An open's fd reaches the program's register when the executor reads the op's
   // completion (the syscall's return, the CQE), after the kernel opened the file: another
-  // thread's close of that register in between finds it empty. So a successful open is
-  // two steps: the kernel's open, the file held (pin kOpened + access), then the register
-  // filled. A file the register held goes at the first step: FdTable::put() closes the old
-  // fd as it stores the new one, and an op of another thread that read the old number
-  // before (an SQE prepared with it, a syscall called with it) and looks it up after gets
-  // EBADF (met on xfs: openat(f14, ...) = EBADF in an io_uring chain prepared before
-  // another thread's f14 = open(...)). The model puts that close at the kernel's open
-  // rather than at the put: an op that used the old fd between the two is placed before
-  // the open, which only an op that also saw the open's own effect would refuse.
-  static bool defers_register(const Op& op, const CheckOp& c, const model::State&) {
-    return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !op.issue.fixed && !c.hung &&
-           c.result >= 0;
+  // thread's close of that register in between finds it empty, or the file the register
+  // held before. So a successful open is two steps: the kernel's open, the file held (pin
+  // kOpened + access) and the register as it was, then the register filled. A file the
+  // register held goes at the second: FdTable::put() closes the old fd as it stores the
+  // new one, and an op of another thread that read the old number before (an SQE prepared
+  // with it, a syscall called with it) and looks it up after gets EBADF (met on xfs:
+  // openat(f14, ...) = EBADF in an io_uring chain prepared before another thread's
+  // f14 = open(...)): so the second step first empties the register (fill_register()).
+  // A fixed-slot open's file is in its slot at the kernel's open; the register's plain fd,
+  // if any, stays until the executor's put_fixed() (met on fuse:strict: a plain close(f4)
+  // = ok while f4 = open(...) [uring fixed] had created its file but not completed).
+  static bool defers_register(const Op& op, const CheckOp& c) {
+    return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !c.hung && c.result >= 0;
   }
 
-  static void defer_register(model::Transition& t, const Op& op, uint32_t index) {
+  static void defer_register(model::Transition& t, const Op& op, uint32_t index, const model::FileRef& kept) {
+    if (op.issue.fixed) {
+      if (kept.empty()) return;  // no plain fd to close: one step
+      t.next.regs[op.fd] = kept;
+      model::tree::add_pin(t.next, index, kOpened, kept.ino);
+      t.result = model::kWalked;
+      return;
+    }
     const model::FileRef r = t.next.regs[op.fd];
     if (r.empty()) return;
-    t.next.regs[op.fd] = {};
+    t.next.regs[op.fd] = kept;
     model::tree::add_pin(t.next, index, kOpened + static_cast<int>(r.access), r.ino);
     t.result = model::kWalked;
   }
 
+  static void erase_pin(model::State& s, uint64_t pin) {
+    auto it = std::lower_bound(s.pins.begin(), s.pins.end(), pin);
+    if (it != s.pins.end() && *it == pin) s.pins.erase(it);
+  }
+
+  // The register's second step: a file in it (the one it held before the open, or another
+  // thread's open's meanwhile) is closed first, the register empty in between; then the
+  // open's file goes in.
   void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
                      int32_t result, std::vector<model::Transition>& out) const {
     out.clear();
+    const model::FileRef old = s.regs[op.fd];
+    out.push_back({old.empty() ? result : model::kWalked, s});
+    model::State& next = out.back().next;
+    if (old.empty()) {
+      next.regs[op.fd] = {held, access};
+      model::tree::drop_pins(next, index);
+    } else {
+      next.regs[op.fd] = {};
+      model::tree::release(next, old);
+    }
+    canonical_.apply(next);
+  }
+
+  // A fixed-slot open's second step: put_fixed() marks the register as naming the slot
+  // and closes the plain fd it held.
+  void put_fixed(const model::State& s, const Op& op, uint32_t index, int32_t result,
+                 std::vector<model::Transition>& out) const {
+    out.clear();
     out.push_back({result, s});
     model::State& next = out.back().next;
-    const model::FileRef old = next.regs[op.fd];  // another thread's open filled it meanwhile
-    next.regs[op.fd] = {held, access};
-    model::tree::release(next, old);
+    const model::FileRef old = next.regs[op.fd];
+    next.regs[op.fd] = {};
     model::tree::drop_pins(next, index);
+    model::tree::release(next, old);
     canonical_.apply(next);
   }
 
@@ -290,11 +336,12 @@ class RunModel {
  private:
   static constexpr size_t kNotChained = ~size_t{0};
 
-  size_t chain_index(const Op& op) const {
-    if (chain_ops_.empty() || &op < chain_ops_.data() || &op >= chain_ops_.data() + chain_ops_.size())
-      return kNotChained;
-    return static_cast<size_t>(&op - chain_ops_.data());
+  static size_t index_in(const std::vector<Op>& ops, const Op& op) {
+    if (ops.empty() || &op < ops.data() || &op >= ops.data() + ops.size()) return kNotChained;
+    return static_cast<size_t>(&op - ops.data());
   }
+  size_t chain_index(const Op& op) const { return index_in(chain_ops_, op); }
+  size_t ring_index(const Op& op) const { return index_in(check_.ring_exits, op); }
 
   // A plain close cancelled with its chain, in two steps: the executor takes the fd out of
   // its register when it prepares the chain, and at the cancellation gives it back, into
@@ -324,12 +371,12 @@ class RunModel {
 
   static constexpr int kTaken = 2;  // pin tags 3..6: a cancelled close's taken file
 
-  // Setup's ring is gone: io_ring_exit_work() puts the files of its fixed slots.
-  void exit_ring(const model::State& s, std::vector<model::Transition>& out) const {
+  // A ring lets the files of its fixed slots go (add_ring_exits()).
+  void exit_ring(const model::State& s, const std::vector<int>& slots, std::vector<model::Transition>& out) const {
     out.clear();
     out.push_back({0, s});
     model::State& next = out.back().next;
-    for (int slot : check_.setup_slots) {
+    for (int slot : slots) {
       const model::FileRef old = next.fixed[slot];
       next.fixed[slot] = {};
       model::tree::release(next, old);
@@ -351,7 +398,16 @@ class RunModel {
   mutable std::string* explain_ = nullptr;
   mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
+  mutable model::State keeping_;                    // step_op()'s scratch
+  static constexpr int kKept = 2;                   // pin tag: the register's file during an open
 };
+
+LookupCheck::RingTable& ring_table(LookupCheck& out, int thread) {
+  for (LookupCheck::RingTable& t : out.ring_tables)
+    if (t.thread == thread) return t;
+  out.ring_tables.push_back({thread, {}});
+  return out.ring_tables.back();
+}
 
 // Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
 // setup ran on a ring of its own, then each thread on its own or all on one shared ring
@@ -359,7 +415,7 @@ class RunModel {
 // or why the model's table cannot hold them all.
 std::string number_ring_slots(const History& history, LookupCheck& out) {
   out.ring_ops.clear();
-  out.setup_slots.clear();
+  out.ring_tables.clear();
   size_t fixed_ops = 0;
   for (const CheckOp& c : out.input.ops) fixed_ops += c.op->issue.fixed && c.op->fd != kNoSlot;
   if (fixed_ops == 0) return "";
@@ -376,7 +432,7 @@ std::string number_ring_slots(const History& history, LookupCheck& out) {
         return "the rings use more than " + std::to_string(kSlotCount) + " fixed-file slots together, more than the model's table";
     }
     taken[it->second] = true;
-    if (added && ring == -2) out.setup_slots.push_back(it->second);
+    if (added && ring != -1) ring_table(out, c.thread).slots.push_back(it->second);
     out.ring_ops.push_back(*c.op);
     out.ring_ops.back().arg = static_cast<uint32_t>(it->second + 1);
     c.op = &out.ring_ops.back();
@@ -384,24 +440,30 @@ std::string number_ring_slots(const History& history, LookupCheck& out) {
   return "";
 }
 
-// Adds setup's ring's exit when setup filled fixed slots: in flight from the end of setup
-// on and never returning, so the search may place it anywhere after setup (the ring's
-// files are put by io_ring_exit_work(), queued when the last reference goes).
-void add_ring_exit(LookupCheck& out) {
-  if (out.setup_slots.empty()) return;
-  out.ring_exit = Op{};
-  out.ring_exit.kind = OpKind::kClose;
-  CheckOp c;
-  c.thread = kSetupThread;
-  c.index = kRingExitIndex;
-  c.op = &out.ring_exit;
-  c.hung = true;
-  const auto id = static_cast<uint32_t>(out.input.ops.size());
-  out.input.ops.push_back(c);
-  auto first_thread_mark = std::find_if(out.input.marks.begin(), out.input.marks.end(), [&](const Mark& m) {
-    return out.input.ops[m.op].thread != kSetupThread;
-  });
-  out.input.marks.insert(first_thread_mark, Mark{id, false});
+// Adds, for setup's ring and each thread's with fixed slots, the op that lets their files
+// go: in flight from the return of the ring's thread's last op on and never returning,
+// so the search may place it anywhere after that. The executor's pooled workers clear a
+// ring's table when their thread's ops are done (WorkerPool::serve(): clear_fixed()), and
+// io_uring puts the files once their last request drops its reference; a ring of its own
+// goes when the run ends, which the search may take as later still. A thread whose last
+// op never returned never lets go. The shared ring is cleared after the program: never.
+void add_ring_exits(LookupCheck& out) {
+  out.ring_exits.assign(out.ring_tables.size(), Op{});  // no reallocation: the CheckOps point into it
+  for (size_t k = 0; k < out.ring_tables.size(); ++k) {
+    const int thread = out.ring_tables[k].thread;
+    std::vector<Mark>& marks = out.input.marks;
+    auto after = std::find_if(marks.rbegin(), marks.rend(), [&](const Mark& m) { return out.input.ops[m.op].thread == thread; });
+    if (after == marks.rend() || !after->is_return) continue;
+    out.ring_exits[k].kind = OpKind::kClose;
+    CheckOp c;
+    c.thread = thread;
+    c.index = kRingExitIndex;
+    c.op = &out.ring_exits[k];
+    c.hung = true;
+    const auto id = static_cast<uint32_t>(out.input.ops.size());
+    out.input.ops.push_back(c);
+    marks.insert(after.base(), Mark{id, false});
+  }
 }
 
 // Interns the kernel inodes the ops reported (KernelIds numbers them by first report).
@@ -563,7 +625,7 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
     out.result.reason = beyond;
     return "";
   }
-  add_ring_exit(out);
+  add_ring_exits(out);
   learn_identities(history, out);
   mark_mkdirs_beside_statx(out);
   const LookupModel model(*p, model::Mode::kConcurrent);

@@ -30,11 +30,16 @@ struct LookupCheck {
   std::vector<Op> chain_ops;
   std::vector<int32_t> chain_results;
   // Fixed-file tables, one per ring (model::fixed_slot()): copies of the fixed-file ops
-  // with their model slot, the model slots of setup's ring, and the op that empties them
-  // when that ring exits (a hung CheckOp: at some time after setup, or never seen).
+  // with their model slot; for setup's ring and each thread's, its model slots and the op
+  // that empties them when the ring lets its files go (a hung CheckOp: at some time after
+  // the ring's last op, or never seen).
   std::vector<Op> ring_ops;
-  std::vector<int> setup_slots;
-  Op ring_exit;
+  struct RingTable {
+    int thread = kSetupThread;
+    std::vector<int> slots;
+  };
+  std::vector<RingTable> ring_tables;
+  std::vector<Op> ring_exits;  // by ring_tables index
   // Object identity (model/lookup/identity.hpp): the kernel inodes of the history, what
   // each op reported (by input.ops index), and which link counts the target reports as
   // the model counts them.

@@ -372,6 +372,26 @@ TEST(RingTables, OneTablePerRing) {
   }
 }
 
+// A thread's ring lets its fixed files go once the thread's ops are done (the pooled
+// worker clears its table), so a FIFO reader it held may be gone for another thread's
+// writer then; not while the thread still runs an op (met on ext4: a file's inode number
+// came back in another thread once the thread holding it in a fixed slot was done).
+TEST(RingTables, AThreadsRingLetsGoAfterItsLastOp) {
+  for (const int64_t last_return : {25, 100}) {
+    History h = history_of("tmpfs", {"mknod(\"p\", S_IFIFO|0644)"},
+                           {"f0 = open(\"p\", O_RDONLY|O_NONBLOCK) [uring fixed]", "statx(\"p\", 0)"},
+                           {"f1 = open(\"p\", O_WRONLY|O_NONBLOCK)"});
+    const Event setup = timed(kSetupThread, 0, 1, 2), reader = timed(0, 0, 10, 20);
+    const Event last = timed(0, 1, 21, last_return);
+    Event writer = timed(1, 0, 30, 40);
+    writer.result = -ENXIO;  // no reader left
+    h.events = {setup, reader, last, writer};
+    std::string report;
+    EXPECT_EQ(verdict_of(h, report), last_return == 25 ? Verdict::kOk : Verdict::kIllegal) << last_return << "\n"
+                                                                                           << report;
+  }
+}
+
 // Setup's ring is gone once the threads run: its fixed files are put at some time after
 // (io_ring_exit_work()), so a FIFO reader it held may still be there or not.
 TEST(RingTables, SetupRingExitsSometimeAfterSetup) {

@@ -137,6 +137,29 @@ const StepCase kCases[] = {
       {"mkdir(\"a\", 0755)", "mkdir(\"c\", 0755)"},
       {{0, kRmdirUnderLongName.c_str(), 35, 100, "ENOENT"}, {1, "renameat2(\"c\", \"a\", 0)", 20, 30, "ok"}}},
      Verdict::kIllegal},
+    // put_fixed() marks a register as naming its fixed slot when the executor reads the
+    // completion: until then a plain close of it closes the plain fd it held (met on
+    // fuse:strict), though the kernel's open had made its file.
+    {{"a fixed-slot open leaves the register's plain fd until it completes",
+      {"f4 = open(\"/\", O_RDONLY)"},
+      {{0, "f4 = open(\"a\", O_RDONLY|O_CREAT, 0644) [uring fixed]", 10, 100, "ok"},
+       {1, "statx(\"a\", 0)", 20, 30, "ok"}, {1, "close(f4)", 40, 50, "ok"}}},
+     Verdict::kOk},
+    {{"after a fixed-slot open completed a plain close of its register finds no fd",
+      {"f4 = open(\"/\", O_RDONLY)"},
+      {{0, "f4 = open(\"a\", O_RDONLY|O_CREAT, 0644) [uring fixed]", 10, 100, "ok"},
+       {1, "statx(\"a\", 0)", 20, 30, "ok"}, {1, "close(f4)", 110, 120, "ok"}}},
+     Verdict::kIllegal},
+    // An open's walk looks each component up on its own: "a" before a rename moved it to
+    // "b", "b" after (met on fuse:strict: open("a/../b") = ok beside rename("a", "b")).
+    {{"an open's walk on either side of a rename",
+      {"mkdir(\"a\", 0755)"},
+      {{0, "open(\"a/../b\", O_RDONLY|O_DIRECTORY)", 10, 100, "ok"}, {1, "renameat2(\"a\", \"b\", 0)", 20, 30, "ok"}}},
+     Verdict::kOk},
+    {{"an open's walk called after the rename finds no a",
+      {"mkdir(\"a\", 0755)"},
+      {{0, "open(\"a/../b\", O_RDONLY|O_DIRECTORY)", 35, 100, "ok"}, {1, "renameat2(\"a\", \"b\", 0)", 20, 30, "ok"}}},
+     Verdict::kIllegal},
     {{"a walk with no component before the last is no step of its own",
       {"mkdir(\"a\", 0755)"},
       {{0, "mkdir(\"x\", 0755)", 10, 100, "EEXIST"}, {1, "mkdir(\"x\", 0755)", 20, 30, "ok"},

@@ -136,6 +136,21 @@ setup:
   EXPECT_EQ(r.violations[0].title, "issue.equivalent: unlink uring-async EISDIR vs syscall ENOENT on tmpfs");
 }
 
+// A scoped ".." says EAGAIN when rename_lock moved, which any rename on the machine does;
+// an unscoped open has no such EAGAIN.
+TEST(IssueEquivalent, AScopedDotDotMaySayEagain) {
+  for (const char* resolve : {"RESOLVE_IN_ROOT", "RESOLVE_BENEATH", "0"}) {
+    const std::string text = std::string("nameifuzz program v1\nsetup:\n  f1 = openat2(\"../c\", O_RDONLY, 0, ") +
+                             resolve + ") [uring]\n";
+    auto parsed = parse_program(text, "t");
+    const Program& p = std::get<Program>(parsed);
+    History orig = setup_history(p, {-EISDIR});
+    History twin = setup_history(syscall_twin(p), {-EAGAIN});
+    auto r = check_issue_equivalent({p, orig, "fuse:strict", &twin});
+    EXPECT_EQ(r.violations.size(), std::string(resolve) == "0" ? 1u : 0u) << resolve;
+  }
+}
+
 TEST(IssueEquivalent, StopsAtALinkedOpReadingARegisterItsChainSets) {
   auto parsed = parse_program(R"(nameifuzz program v1
 setup:
