@@ -169,8 +169,8 @@ class Search {
     work_.clear();
     for (size_t i = 0; i < frontier_.size(); ++i) {
       auto& c = frontier_[i];
-      if (c.linearized & bit) next_.insert({std::move(c.state), c.linearized & ~bit, c.path, 0});
-      else work_.insert({std::move(c.state), c.linearized, c.path, 0});
+      if (c.linearized & bit) next_.insert({std::move(c.state), c.linearized & ~bit, c.path, 0, 0, c.state_hash});
+      else work_.insert({std::move(c.state), c.linearized, c.path, 0, 0, c.state_hash});
     }
     for (size_t i = 0; i < work_.size(); ++i) {
       uint64_t lin = work_[i].linearized;
@@ -210,11 +210,20 @@ class Search {
       }
       lin |= stuttered;
       if (lin & bit) {
-        next_.insert({work_[i].state, lin & ~bit, path, 0});
+        next_.insert({work_[i].state, lin & ~bit, path, 0, 0, work_[i].state_hash});
         continue;
       }
       const uint64_t walked = work_[i].walked;
       const uint64_t movers = open & ~stuttered;
+      changing_ = 0;  // for walk_met(): which movers' next steps change the state
+      for (uint64_t rest = movers; rest; rest &= rest - 1) {
+        const int s = std::countr_zero(rest);
+        const auto& steps = transitions_[s];
+        if (std::any_of(steps.begin(), steps.end(), [&](const Transition& t) {
+              return is_intermediate<M>(t.result) || !only_walks_differ(work_[i].state, t.next);
+            }))
+          changing_ |= uint64_t{1} << s;
+      }
       for (uint64_t rest = movers; rest; rest &= rest - 1) {
         const int s = std::countr_zero(rest);
         const uint32_t candidate = op_of_slot_[s];
@@ -295,16 +304,13 @@ class Search {
   // together with that step, and the search branches on a walk only where a change meets
   // it. Without the model's hook every walk is met.
   bool walk_met(const State& walked, uint32_t walker, int slot, uint64_t movers, size_t config) {
-    if constexpr (requires { { model_.walk_meets(walked, input_, walker, walker) } -> std::convertible_to<bool>; }) {
-      for (uint64_t rest = movers & ~(uint64_t{1} << slot); rest; rest &= rest - 1) {
+    if constexpr (requires {
+                    { model_.walk_meets(walked, walked, input_, walker, walker) } -> std::convertible_to<bool>;
+                  }) {
+      for (uint64_t rest = movers & changing_ & ~(uint64_t{1} << slot); rest; rest &= rest - 1) {
         const int other = std::countr_zero(rest);
-        const auto& steps = transitions_[other];
-        const bool changes = std::any_of(steps.begin(), steps.end(), [&](const Transition& t) {
-          return is_intermediate<M>(t.result) || !only_walks_differ(work_[config].state, t.next);
-        });
-        if (!changes) continue;
         ++result_.stats.steps;
-        if (model_.walk_meets(walked, input_, walker, op_of_slot_[other])) return true;
+        if (model_.walk_meets(work_[config].state, walked, input_, walker, op_of_slot_[other])) return true;
       }
       return false;
     } else {
@@ -366,6 +372,7 @@ class Search {
   std::vector<Transition> transitions_[kMaxInFlight];  // per in-flight slot
   std::vector<uint32_t> step_paths_[kMaxInFlight];     // the path before each of them
   std::vector<Transition> more_;                       // an absorbed walk's next step
+  uint64_t changing_ = 0;  // per configuration: the movers whose next steps change the state
   static constexpr size_t kMaxAbsorbed = 64;
   // A transition already taken (a walk taken alone, or together with its op's next step).
   static constexpr int32_t kAbsorbed = std::numeric_limits<int32_t>::min() + 3;

@@ -19,6 +19,9 @@ struct Config {
   // (checker.hpp): the search extends it only by more walks, a change, or a last step of
   // one of these ops.
   uint64_t walked = 0;
+  // The state's own hash, 0 until insert() computes it: a configuration carried to the
+  // next set with only its masks changed keeps it, so a state is hashed once.
+  size_t state_hash = 0;
 };
 
 template <typename State>
@@ -28,7 +31,8 @@ class ConfigSet {
 
   // Inserts unless an equal (state, linearized) pair is there; true if inserted.
   bool insert(Item&& item) {
-    item.hash = mix(item.state.hash(), item.linearized ^ (item.walked * 0xD6E8FEB86659FD93ull));
+    if (item.state_hash == 0) item.state_hash = item.state.hash() | 1;
+    item.hash = mix(item.state_hash, item.linearized ^ (item.walked * 0xD6E8FEB86659FD93ull));
     if ((items_.size() + 1) * 2 > table_.size()) grow();
     size_t mask = table_.size() - 1;
     for (size_t i = item.hash & mask;; i = (i + 1) & mask) {

@@ -1,12 +1,7 @@
 #include "oracles/linearizability/lookup_check.hpp"
 
-#include <linux/magic.h>
-#include <sys/vfs.h>
-
 #include <cerrno>
 #include <algorithm>
-#include <array>
-#include <map>
 #include <chrono>
 #include <limits>
 
@@ -17,8 +12,8 @@
 #include "model/lookup/walk.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
+#include "oracles/linearizability/lookup_input.hpp"
 #include "oracles/linearizability/report.hpp"
-#include "oracles/linearizability/uring_chains.hpp"
 
 namespace nfz::oracles::lin {
 namespace {
@@ -49,7 +44,7 @@ class RunModel {
     const size_t chained = chain_index(op);
     if (chained == kNotChained) {
       model_.step(s, op, out);
-      for (model::Transition& t : out) canonical_.apply(t.next);
+      for (model::Transition& t : out) number(t.next);
       return;
     }
     out.clear();
@@ -101,15 +96,17 @@ class RunModel {
           t.result = kRefused;
         }
       }
+      if (t.result == model::kWalked && commits_other_outcome(t.next, c, index)) t.result = kRefused;
       if (t.result == c.result && defers_register(op, c)) defer_register(t, op, index, kept);
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
-      if (t.result != model::kWalked && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
+      const bool walk_only = t.result == model::kWalked && only_walks_differ(s, t.next);
+      if (!walk_only && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
       // A walk's step adds what it holds to a canonical state: a node reached from the
       // root keeps its number, and a state numbered otherwise is only a missed merge.
       if (t.result == model::kWalked && only_walks_differ(s, t.next)) continue;
-      if (!(t.next == s)) canonical_.apply(t.next);
+      if (!probing_ && !(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
     // an unlink or rmdir between them leaves the object's link count lower than any
@@ -119,8 +116,19 @@ class RunModel {
       out.push_back({model::kWalked, s});
       model::tree::drop_cursors(out.back().next, index);  // a walk that followed a symlink is done
       model::tree::add_pin(out.back().next, index, 0, walked);
-      canonical_.apply(out.back().next);
+      number(out.back().next);
     }
+  }
+
+  // Whether the step into `next` leaves the op one outcome, not the observed one: after
+  // rmdir's ->rmdir() (the kLockedParent pin, step_rmdir()) its only next step is
+  // d_delete_notify()'s, which succeeds (rmdir_unhash()). A configuration past such a step
+  // can never linearize the op, so refusing the step drops only configurations that die
+  // at the op's return: no order that explains the history goes through it. A hung op
+  // has no observed outcome and keeps the step.
+  static bool commits_other_outcome(const model::State& next, const CheckOp& c, uint32_t index) {
+    if (c.hung || c.result == 0 || c.op->kind != OpKind::kRmdir) return false;
+    return model::tree::pinned(next, index, model::kLockedParent) != model::kNoIno;
   }
 
   // An open's fd reaches the program's register when the executor reads the op's
@@ -176,7 +184,7 @@ class RunModel {
       next.regs[op.fd] = {};
       model::tree::release(next, old);
     }
-    canonical_.apply(next);
+    number(next);
   }
 
   // A fixed-slot open's second step: put_fixed() marks the register as naming the slot
@@ -190,15 +198,18 @@ class RunModel {
     next.regs[op.fd] = {};
     model::tree::drop_pins(next, index);
     model::tree::release(next, old);
-    canonical_.apply(next);
+    number(next);
   }
 
-  // Whether `other`'s next change from `walked` (the state `walker`'s walk step left),
-  // after any walks of its own, meets the walk: the walk is still held after it (after an
-  // op's last step the walks it leaves as they were are let go: forget_repeatable_walks()).
-  // A changing step that is not its op's last (rmdir's ->rmdir()) always meets it, and so
-  // does every change an open's file before its register (never let go) sees.
-  bool walk_meets(const model::State& walked, const CheckInput& input, uint32_t walker, uint32_t other) const {
+  // Whether `other`'s next change from `walked` (the state `walker`'s walk steps from
+  // `before` left), after any walks of its own, meets those walks: something they added is
+  // still held after it (after a change the walks it leaves as they were are let go:
+  // forget_repeatable_walks()). What the walker held before (an earlier walk a change
+  // met) does not count: the steps from `before` are what the search would move later.
+  // An open's file before its register is never let go, so every change meets it.
+  bool walk_meets(const model::State& before, const model::State& walked, const CheckInput& input, uint32_t walker,
+                  uint32_t other) const {
+    const Probing probing(probing_);
     model::State at = walked;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, other, meet_);
@@ -208,7 +219,7 @@ class RunModel {
           if (t.result == model::kWalked) next_walk = &t;
           continue;
         }
-        if (holds(t.next, walker)) return true;
+        if (still_holds(before, walked, t.next, walker)) return true;
       }
       if (!next_walk) return false;
       at = next_walk->next;
@@ -216,9 +227,25 @@ class RunModel {
     return true;
   }
 
-  static bool holds(const model::State& s, uint32_t key) {
-    return std::any_of(s.pins.begin(), s.pins.end(), [&](uint64_t p) { return model::pin_op(p) == key; }) ||
-           std::any_of(s.cursors.begin(), s.cursors.end(), [&](const model::WalkCursor& w) { return w.key == key; });
+  // Whether `after` holds a pin or cursor of `key` that `walked` has and `before` has not.
+  // By what the walk holds, not the node's number: a change renumbers the state
+  // (canonical_state.hpp), and no other op's step changes `key`'s pins or cursors but to
+  // let them go.
+  static bool still_holds(const model::State& before, const model::State& walked, const model::State& after,
+                          uint32_t key) {
+    auto pin_in = [](const model::State& s, uint64_t p) {
+      return std::any_of(s.pins.begin(), s.pins.end(), [&](uint64_t q) { return q >> 16 == p >> 16; });
+    };
+    auto cursor_in = [](const model::State& s, const model::WalkCursor& w) {
+      return std::any_of(s.cursors.begin(), s.cursors.end(), [&](const model::WalkCursor& v) {
+        return v.key == w.key && v.walk == w.walk && v.links == w.links && v.rest == w.rest;
+      });
+    };
+    for (uint64_t p : walked.pins)
+      if (model::pin_op(p) == key && !pin_in(before, p) && pin_in(after, p)) return true;
+    for (const model::WalkCursor& w : walked.cursors)
+      if (w.key == key && !cursor_in(before, w) && cursor_in(after, w)) return true;
+    return false;
   }
 
   // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Two
@@ -275,14 +302,25 @@ class RunModel {
   }
   static constexpr int kMaxStepsThrough = 2 * model::kMaxSymlinks + 4;
 
-  // After an op's last step: lets go of the walks of other ops in flight that a walk now
-  // would repeat. A state holding such a walk's result is the state without it followed
-  // by that walk, which the search reaches anyway (the op is in flight, its walk may come
-  // at any time, and a walk changes no other walk's result, so walks never let each other
-  // go). So a walk stays held only once the namespace has changed under it, and the
-  // search carries a walk's two positions only where they differ.
+  // After a step that changes the namespace (an op's last, or a change before it: rmdir's
+  // ->rmdir(), an open's file, a cancelled close's taken fd): lets go of the walks of
+  // other ops in flight that a walk now would repeat. A state holding such a walk's result
+  // is the state without it followed by that walk, which the search reaches anyway (the op
+  // is in flight, its walk may come at any time, and a walk changes no other walk's
+  // result, so walks never let each other go). So a walk stays held only once the
+  // namespace has changed under it, and the search carries a walk's two positions only
+  // where they differ. Latest first (a cursor, then an op's second walk, then its first),
+  // so that an op whose walks all repeat lets all of them go in one pass.
   void forget_repeatable_walks(model::State& s, const CheckInput& input, uint32_t stepping) const {
-    for (size_t i = 0; i < s.pins.size();) {
+    // A walk stopped at a symlink it follows: let go when a walk now stops there too.
+    for (size_t i = s.cursors.size(); i-- > 0;) {
+      const model::WalkCursor& at = s.cursors[i];
+      if (at.key == stepping || !model_.walk_reaches(s, *input.ops[at.key].op, at)) continue;
+      const model::Ino held = at.cur;
+      s.cursors.erase(s.cursors.begin() + static_cast<std::ptrdiff_t>(i));
+      model::tree::maybe_free(s, held);
+    }
+    for (size_t i = s.pins.size(); i-- > 0;) {
       const uint64_t pin = s.pins[i];
       const uint32_t op = model::pin_op(pin);
       // A first walk stays held while the second is under way: redone later, it would
@@ -290,22 +328,9 @@ class RunModel {
       const bool second_under_way = model::pin_tag(pin) == 0 && (model::tree::pinned(s, op, 1) != model::kNoIno ||
                                                                   model::tree::cursor(s, op, 1) != nullptr);
       if (op == stepping || model::pin_tag(pin) > 1 || second_under_way ||
-          model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin)) {
-        ++i;
+          model_.walk_now(s, *input.ops[op].op, model::pin_tag(pin)) != model::pin_ino(pin))
         continue;
-      }
       s.pins.erase(s.pins.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-    // Likewise a walk stopped at a symlink it follows: let go when a walk now stops there too.
-    for (size_t i = 0; i < s.cursors.size();) {
-      const model::WalkCursor& at = s.cursors[i];
-      if (at.key == stepping || !model_.walk_reaches(s, *input.ops[at.key].op, at)) {
-        ++i;
-        continue;
-      }
-      const model::Ino held = at.cur;
-      s.cursors.erase(s.cursors.begin() + static_cast<std::ptrdiff_t>(i));
-      model::tree::maybe_free(s, held);
     }
   }
 
@@ -324,7 +349,7 @@ class RunModel {
     }
     model::tree::drop_pins(t.next, index);
     if (holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
-    canonical_.apply(t.next);
+    number(t.next);
   }
 
   // step_op() writes why it refused an outcome into `*why` (null: not asked).
@@ -356,7 +381,7 @@ class RunModel {
       model::State& next = out.back().next;
       if (next.regs[op.fd].empty()) next.regs[op.fd] = {held, static_cast<model::Access>(access)};
       model::tree::drop_pins(next, key);
-      canonical_.apply(next);
+      number(next);
       return;
     }
     out.push_back({-ECANCELED, s});  // nothing taken, or given back before anything looked
@@ -366,7 +391,7 @@ class RunModel {
     model::State& next = out.back().next;
     next.regs[op.fd] = {};
     model::tree::add_pin(next, key, kTaken + static_cast<int>(r.access), r.ino);
-    canonical_.apply(next);
+    number(next);
   }
 
   static constexpr int kTaken = 2;  // pin tags 3..6: a cancelled close's taken file
@@ -381,7 +406,7 @@ class RunModel {
       next.fixed[slot] = {};
       model::tree::release(next, old);
     }
-    canonical_.apply(next);
+    number(next);
   }
 
   std::string describe_refusal(const CheckInput& input, const model::Transition& t, const model::Seen& seen,
@@ -389,6 +414,22 @@ class RunModel {
     auto op_name = [&](size_t k) { return op_label(input.ops[k]) + " " + print_op(*input.ops[k].op); };
     return model::describe_identity_error(t.next, t.reached, seen, id, check_.kernel_ids, op_name);
   }
+
+  // Numbers a state the step gives canonically, but for a probe's: walk_meets() reads
+  // which walks are held after a change, by their keys and tags, not numbers, and keeps
+  // no state, so a probe's states need no numbering.
+  void number(model::State& s) const {
+    if (!probing_) canonical_.apply(s);
+  }
+
+  struct Probing {
+    explicit Probing(bool& flag) : flag_(flag), was_(flag) { flag_ = true; }
+    ~Probing() { flag_ = was_; }
+    Probing(const Probing&) = delete;
+    Probing& operator=(const Probing&) = delete;
+    bool& flag_;
+    bool was_;
+  };
 
   const LookupModel& model_;
   const LookupCheck& check_;
@@ -400,105 +441,8 @@ class RunModel {
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
   static constexpr int kKept = 2;                   // pin tag: the register's file during an open
+  mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
 };
-
-LookupCheck::RingTable& ring_table(LookupCheck& out, int thread) {
-  for (LookupCheck::RingTable& t : out.ring_tables)
-    if (t.thread == thread) return t;
-  out.ring_tables.push_back({thread, {}});
-  return out.ring_tables.back();
-}
-
-// Numbers the slots of every ring apart in the model's one table (model::fixed_slot()):
-// setup ran on a ring of its own, then each thread on its own or all on one shared ring
-// (History::shared_ring). A slot keeps its number where no other ring took it. Returns ""
-// or why the model's table cannot hold them all.
-std::string number_ring_slots(const History& history, LookupCheck& out) {
-  out.ring_ops.clear();
-  out.ring_tables.clear();
-  size_t fixed_ops = 0;
-  for (const CheckOp& c : out.input.ops) fixed_ops += c.op->issue.fixed && c.op->fd != kNoSlot;
-  if (fixed_ops == 0) return "";
-  out.ring_ops.reserve(fixed_ops);  // no reallocation: the CheckOps point into it
-  std::map<std::pair<int, int>, int> slot_of;  // (ring, slot) -> model slot
-  std::array<bool, kSlotCount> taken{};
-  for (CheckOp& c : out.input.ops) {
-    if (!c.op->issue.fixed || c.op->fd == kNoSlot) continue;
-    const int ring = c.thread == kSetupThread ? -2 : history.shared_ring ? -1 : c.thread;
-    auto [it, added] = slot_of.try_emplace({ring, c.op->fd}, c.op->fd);
-    if (added && taken[c.op->fd]) {
-      it->second = static_cast<int>(std::find(taken.begin(), taken.end(), false) - taken.begin());
-      if (it->second == kSlotCount)
-        return "the rings use more than " + std::to_string(kSlotCount) + " fixed-file slots together, more than the model's table";
-    }
-    taken[it->second] = true;
-    if (added && ring != -1) ring_table(out, c.thread).slots.push_back(it->second);
-    out.ring_ops.push_back(*c.op);
-    out.ring_ops.back().arg = static_cast<uint32_t>(it->second + 1);
-    c.op = &out.ring_ops.back();
-  }
-  return "";
-}
-
-// Adds, for setup's ring and each thread's with fixed slots, the op that lets their files
-// go: in flight from the return of the ring's thread's last op on and never returning,
-// so the search may place it anywhere after that. The executor's pooled workers clear a
-// ring's table when their thread's ops are done (WorkerPool::serve(): clear_fixed()), and
-// io_uring puts the files once their last request drops its reference; a ring of its own
-// goes when the run ends, which the search may take as later still. A thread whose last
-// op never returned never lets go. The shared ring is cleared after the program: never.
-void add_ring_exits(LookupCheck& out) {
-  out.ring_exits.assign(out.ring_tables.size(), Op{});  // no reallocation: the CheckOps point into it
-  for (size_t k = 0; k < out.ring_tables.size(); ++k) {
-    const int thread = out.ring_tables[k].thread;
-    std::vector<Mark>& marks = out.input.marks;
-    auto after = std::find_if(marks.rbegin(), marks.rend(), [&](const Mark& m) { return out.input.ops[m.op].thread == thread; });
-    if (after == marks.rend() || !after->is_return) continue;
-    out.ring_exits[k].kind = OpKind::kClose;
-    CheckOp c;
-    c.thread = thread;
-    c.index = kRingExitIndex;
-    c.op = &out.ring_exits[k];
-    c.hung = true;
-    const auto id = static_cast<uint32_t>(out.input.ops.size());
-    out.input.ops.push_back(c);
-    marks.insert(after.base(), Mark{id, false});
-  }
-}
-
-// Interns the kernel inodes the ops reported (KernelIds numbers them by first report).
-void learn_identities(const History& history, LookupCheck& out) {
-  out.seen.clear();
-  out.seen.reserve(out.input.ops.size());
-  for (size_t i = 0; i < out.input.ops.size(); ++i) {
-    const CheckOp& c = out.input.ops[i];
-    out.seen.push_back({out.kernel_ids.intern(c.dev, c.ino, i), c.type, c.nlink});
-  }
-  out.nlink_rule = model::nlink_rule(out.profile, history.target.starts_with("fuse:"));
-}
-
-// Marks the mkdirs a statx overlaps in real time (called before the other returned):
-// only a statx reads the parent's count, so elsewhere the mkdir's two steps (the count,
-// the name) are one.
-void mark_mkdirs_beside_statx(LookupCheck& out) {
-  const std::vector<CheckOp>& ops = out.input.ops;
-  out.counts_apart.assign(ops.size(), false);
-  if (model::mkdir_order(out.profile) == model::MkdirOrder::kAtOnce) return;
-  std::vector<uint32_t> mkdirs, statxes;  // in flight at the current mark
-  for (const Mark& m : out.input.marks) {
-    const OpKind kind = ops[m.op].op->kind;
-    if (kind != OpKind::kMkdir && kind != OpKind::kStatx) continue;
-    std::vector<uint32_t>& mine = kind == OpKind::kMkdir ? mkdirs : statxes;
-    if (m.is_return) {
-      mine.erase(std::find(mine.begin(), mine.end(), m.op));
-      continue;
-    }
-    if (kind == OpKind::kMkdir && !statxes.empty()) out.counts_apart[m.op] = true;
-    if (kind == OpKind::kStatx)
-      for (uint32_t k : mkdirs) out.counts_apart[k] = true;
-    mine.push_back(m.op);
-  }
-}
 
 // Replays an order of steps (CheckResult::partial or witness) from the initial state,
 // calling `seen(step, state after it)` for each; stops (false) where the order's outcome
@@ -542,66 +486,7 @@ std::string_view walk_path(const Op& op, int walk) {
   return op.path;
 }
 
-// Points the CheckOps of the chain ops at copies with their fixed outcome. Returns "" or,
-// for an op through a stale register that changes the namespace, why the model cannot
-// judge the history.
-std::string apply_chain_marks(const History& history, LookupCheck& out) {
-  const ChainMarks marks = mark_chain_ops(history, out.input);
-  out.cancelled = marks.cancelled;
-  out.stale_reads = marks.stale_reads;
-  out.chain_ops.clear();
-  out.chain_results.clear();
-  out.chain_ops.reserve(marks.ops.size());  // no reallocation: the CheckOps point into it
-  for (const ChainOp& m : marks.ops) {
-    CheckOp& c = out.input.ops[m.check_op];
-    out.chain_ops.push_back(*c.op);
-    out.chain_results.push_back(m.role == ChainRole::kCancelled ? -ECANCELED : c.result);
-    c.op = &out.chain_ops.back();
-  }
-  if (marks.beyond.empty()) return "";
-  const CheckOp& c = out.input.ops[marks.beyond.front()];
-  return op_label(c) + " " + print_op(*c.op) +
-         " goes through a register an earlier op of its io_uring chain sets: it uses the file from before "
-         "the chain, which the model cannot follow";
-}
-
-std::optional<Profile> profile_of_directory(const std::string& path) {
-  struct statfs st{};
-  if (::statfs(path.c_str(), &st) != 0) return std::nullopt;
-  switch (static_cast<unsigned long>(st.f_type)) {
-    case TMPFS_MAGIC: return Profile::kTmpfs;
-    case EXT4_SUPER_MAGIC: return Profile::kExt4;
-    case XFS_SUPER_MAGIC: return Profile::kXfs;
-    case BTRFS_SUPER_MAGIC: return Profile::kBtrfs;
-    case OVERLAYFS_SUPER_MAGIC: return Profile::kOverlay;
-    default: return std::nullopt;
-  }
-}
-
-std::string known_profiles_text() {
-  std::string s;
-  for (const auto& p : lookup_profiles()) s += (s.empty() ? "" : ", ") + p;
-  return s;
-}
-
 }  // namespace
-
-std::vector<std::string> lookup_profiles() {
-  std::vector<std::string> names;
-  for (int p = 0; p < model::kProfileCount; ++p) names.emplace_back(model::profile_name(static_cast<Profile>(p)));
-  return names;
-}
-
-// fuse:* is checked with the fuse profile (the observer's answers; its dcache freedoms are
-// ext4's: a positive dentry may be evicted and a negative one may stay cached, which is
-// what the strict and churn personalities give). dir:PATH is whatever holds PATH; ext4's
-// freedoms when that is none of the five filesystems.
-std::optional<Profile> profile_for_target(std::string_view target) {
-  if (auto p = model::profile_by_name(target)) return p;
-  if (target.starts_with("fuse:")) return Profile::kFuse;
-  if (target.starts_with("dir:")) return profile_of_directory(std::string(target.substr(4))).value_or(Profile::kExt4);
-  return std::nullopt;
-}
 
 std::string check_with_lookup_model(const History& history, std::string_view profile, const Budget& budget,
                                     LookupCheck& out, size_t* bad_event, bool witness) {

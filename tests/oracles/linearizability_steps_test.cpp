@@ -160,6 +160,30 @@ const StepCase kCases[] = {
       {"mkdir(\"a\", 0755)"},
       {{0, "open(\"a/../b\", O_RDONLY|O_DIRECTORY)", 35, 100, "ok"}, {1, "renameat2(\"a\", \"b\", 0)", 20, 30, "ok"}}},
      Verdict::kIllegal},
+    // rename's second walk (the target's parent B through "b") before a move of B, its
+    // first walk ("a") and its last step after: y appears in B, now "c/b", only after the
+    // statx that found none. No change meets the first walk, so the search takes it
+    // together with the second, and must still branch on the pair where the move meets
+    // the second: the move lets the first walk go and keeps the second held
+    // (RunModel::walk_meets(), still_holds()).
+    {{"rename's second walk before a move of its parent, its first walk not met",
+      {"mkdir(\"a\", 0755)", "mkdir(\"b\", 0755)", "mkdir(\"c\", 0755)", "mknod(\"a/x\", S_IFREG|0644)"},
+      {{0, "renameat2(\"a/x\", \"b/y\", 0)", 10, 100, "ok"}, {1, "renameat2(\"b\", \"c/b\", 0)", 20, 30, "ok"},
+       {1, "statx(\"c/b/y\", 0)", 40, 50, "ENOENT"}, {1, "statx(\"c/b/y\", 0)", 110, 120, "ok"}}},
+     Verdict::kOk},
+    {{"rename called after the move of its target's parent cannot have walked before it",
+      {"mkdir(\"a\", 0755)", "mkdir(\"b\", 0755)", "mkdir(\"c\", 0755)", "mknod(\"a/x\", S_IFREG|0644)"},
+      {{0, "renameat2(\"a/x\", \"b/y\", 0)", 35, 100, "ok"}, {1, "renameat2(\"b\", \"c/b\", 0)", 20, 30, "ok"},
+       {1, "statx(\"c/b/y\", 0)", 40, 50, "ENOENT"}, {1, "statx(\"c/b/y\", 0)", 110, 120, "ok"}}},
+     Verdict::kIllegal},
+    // An rmdir that fails never takes ->rmdir() (the search refuses that step for it:
+    // RunModel::commits_other_outcome()); one beside it that succeeds still does: the
+    // failing one waits for the parent's lock, then finds no "a/b".
+    {{"an rmdir that fails beside one that succeeds",
+      {"mkdir(\"a\", 0755)", "mkdir(\"a/b\", 0755)"},
+      {{0, "rmdir(\"a/b\")", 10, 100, "ok"}, {1, "rmdir(\"a/b\")", 20, 90, "ENOENT"},
+       {2, "mkdir(\"a/b/c\", 0755)", 30, 40, "ENOENT"}, {3, "statx(\"a/b\", 0)", 30, 40, "ok"}}},
+     Verdict::kOk},
     {{"a walk with no component before the last is no step of its own",
       {"mkdir(\"a\", 0755)"},
       {{0, "mkdir(\"x\", 0755)", 10, 100, "EEXIST"}, {1, "mkdir(\"x\", 0755)", 20, 30, "ok"},
