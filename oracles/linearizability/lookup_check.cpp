@@ -13,6 +13,7 @@
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
 #include "oracles/linearizability/lookup_input.hpp"
+#include "oracles/linearizability/register_steps.hpp"
 #include "oracles/linearizability/report.hpp"
 
 namespace nfz::oracles::lin {
@@ -21,7 +22,7 @@ namespace {
 using model::LookupModel;
 using model::Profile;
 
-constexpr int kOpened = 10;  // pin tags 11..14: an open's file before its register is filled
+using registers::kOpened;
 
 // LookupModel as the search sees it, plus io_uring's linked chains (uring_chains.hpp),
 // which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
@@ -76,15 +77,15 @@ class RunModel {
       if (const model::Ino held = model::tree::pinned(s, index, 0); held != model::kNoIno)
         return statx_attributes(s, input, index, held, out);
     // The file the register holds stays there until the executor stores the new one
-    // (defer_register()): the model's open lets it go, so a pin keeps it alive meanwhile.
-    const model::FileRef kept = defers_register(op, c) ? s.regs[op.fd] : model::FileRef{};
+    // (registers::defer()): the model's open lets it go, so a pin keeps it alive meanwhile.
+    const model::FileRef kept = registers::defers(op, c) ? s.regs[op.fd] : model::FileRef{};
     if (kept.empty()) {
       model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
     } else {
       keeping_ = s;
-      model::tree::add_pin(keeping_, index, kKept, kept.ino);
+      model::tree::add_pin(keeping_, index, registers::kKept, kept.ino);
       model_.step_in_steps(keeping_, op, index, out, check_.counts_apart[index]);
-      for (model::Transition& t : out) erase_pin(t.next, model::make_pin(index, kKept, kept.ino));
+      for (model::Transition& t : out) registers::erase_pin(t.next, model::make_pin(index, registers::kKept, kept.ino));
     }
     model::Ino walked = model::kNoIno;
     for (model::Transition& t : out) {
@@ -97,7 +98,7 @@ class RunModel {
         }
       }
       if (t.result == model::kWalked && commits_other_outcome(t.next, c, index)) t.result = kRefused;
-      if (t.result == c.result && defers_register(op, c)) defer_register(t, op, index, kept);
+      if (t.result == c.result && registers::defers(op, c)) registers::defer(t, op, index, kept);
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
@@ -131,74 +132,30 @@ class RunModel {
     return model::tree::pinned(next, index, model::kLockedParent) != model::kNoIno;
   }
 
-  // An open's fd reaches the program's register when the executor reads the op's
-  // completion (the syscall's return, the CQE), after the kernel opened the file: another
-  // thread's close of that register in between finds it empty, or the file the register
-  // held before. So a successful open is two steps: the kernel's open, the file held (pin
-  // kOpened + access) and the register as it was, then the register filled. A file the
-  // register held goes at the second: FdTable::put() closes the old fd as it stores the
-  // new one, and an op of another thread that read the old number before (an SQE prepared
-  // with it, a syscall called with it) and looks it up after gets EBADF (met on xfs:
-  // openat(f14, ...) = EBADF in an io_uring chain prepared before another thread's
-  // f14 = open(...)): so the second step first empties the register (fill_register()).
-  // A fixed-slot open's file is in its slot at the kernel's open; the register's plain fd,
-  // if any, stays until the executor's put_fixed() (met on fuse:strict: a plain close(f4)
-  // = ok while f4 = open(...) [uring fixed] had created its file but not completed).
-  static bool defers_register(const Op& op, const CheckOp& c) {
-    return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !c.hung && c.result >= 0;
-  }
-
-  static void defer_register(model::Transition& t, const Op& op, uint32_t index, const model::FileRef& kept) {
-    if (op.issue.fixed) {
-      if (kept.empty()) return;  // no plain fd to close: one step
-      t.next.regs[op.fd] = kept;
-      model::tree::add_pin(t.next, index, kOpened, kept.ino);
-      t.result = model::kWalked;
-      return;
-    }
-    const model::FileRef r = t.next.regs[op.fd];
-    if (r.empty()) return;
-    t.next.regs[op.fd] = kept;
-    model::tree::add_pin(t.next, index, kOpened + static_cast<int>(r.access), r.ino);
-    t.result = model::kWalked;
-  }
-
-  static void erase_pin(model::State& s, uint64_t pin) {
-    auto it = std::lower_bound(s.pins.begin(), s.pins.end(), pin);
-    if (it != s.pins.end() && *it == pin) s.pins.erase(it);
-  }
-
-  // The register's second step: a file in it (the one it held before the open, or another
-  // thread's open's meanwhile) is closed first, the register empty in between; then the
-  // open's file goes in.
+  // The executor's fd registers as steps of their own (register_steps.hpp), numbered.
   void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
                      int32_t result, std::vector<model::Transition>& out) const {
     out.clear();
-    const model::FileRef old = s.regs[op.fd];
-    out.push_back({old.empty() ? result : model::kWalked, s});
-    model::State& next = out.back().next;
-    if (old.empty()) {
-      next.regs[op.fd] = {held, access};
-      model::tree::drop_pins(next, index);
-    } else {
-      next.regs[op.fd] = {};
-      model::tree::release(next, old);
-    }
-    number(next);
+    out.push_back(registers::fill(s, op, index, held, access, result));
+    number(out.back().next);
   }
-
-  // A fixed-slot open's second step: put_fixed() marks the register as naming the slot
-  // and closes the plain fd it held.
   void put_fixed(const model::State& s, const Op& op, uint32_t index, int32_t result,
                  std::vector<model::Transition>& out) const {
     out.clear();
-    out.push_back({result, s});
-    model::State& next = out.back().next;
-    const model::FileRef old = next.regs[op.fd];
-    next.regs[op.fd] = {};
-    model::tree::drop_pins(next, index);
-    model::tree::release(next, old);
-    number(next);
+    out.push_back(registers::put_fixed(s, op, index, result));
+    number(out.back().next);
+  }
+  void cancelled_close(const model::State& s, const Op& op, uint32_t key, std::vector<model::Transition>& out) const {
+    registers::cancelled_close(s, op, key, out);
+    number_changed(s, out);
+  }
+  void exit_ring(const model::State& s, const std::vector<int>& slots, std::vector<model::Transition>& out) const {
+    registers::exit_ring(s, slots, out);
+    number_changed(s, out);
+  }
+  void number_changed(const model::State& s, std::vector<model::Transition>& out) const {
+    for (model::Transition& t : out)
+      if (!(t.next == s)) number(t.next);
   }
 
   // Whether `other`'s next change from `walked` (the state `walker`'s walk steps from
@@ -368,47 +325,6 @@ class RunModel {
   size_t chain_index(const Op& op) const { return index_in(chain_ops_, op); }
   size_t ring_index(const Op& op) const { return index_in(check_.ring_exits, op); }
 
-  // A plain close cancelled with its chain, in two steps: the executor takes the fd out of
-  // its register when it prepares the chain, and at the cancellation gives it back, into
-  // the register if that is still empty, else closes it (FdTable::restore()). In between
-  // the taken file is held in a pin tagged kTaken + its access mode.
-  void cancelled_close(const model::State& s, const Op& op, uint32_t key, std::vector<model::Transition>& out) const {
-    out.clear();
-    for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access) {
-      const model::Ino held = model::tree::pinned(s, key, kTaken + access);
-      if (held == model::kNoIno) continue;
-      out.push_back({-ECANCELED, s});
-      model::State& next = out.back().next;
-      if (next.regs[op.fd].empty()) next.regs[op.fd] = {held, static_cast<model::Access>(access)};
-      model::tree::drop_pins(next, key);
-      number(next);
-      return;
-    }
-    out.push_back({-ECANCELED, s});  // nothing taken, or given back before anything looked
-    const model::FileRef r = s.regs[op.fd];
-    if (r.empty()) return;
-    out.push_back({model::kWalked, s});
-    model::State& next = out.back().next;
-    next.regs[op.fd] = {};
-    model::tree::add_pin(next, key, kTaken + static_cast<int>(r.access), r.ino);
-    number(next);
-  }
-
-  static constexpr int kTaken = 2;  // pin tags 3..6: a cancelled close's taken file
-
-  // A ring lets the files of its fixed slots go (add_ring_exits()).
-  void exit_ring(const model::State& s, const std::vector<int>& slots, std::vector<model::Transition>& out) const {
-    out.clear();
-    out.push_back({0, s});
-    model::State& next = out.back().next;
-    for (int slot : slots) {
-      const model::FileRef old = next.fixed[slot];
-      next.fixed[slot] = {};
-      model::tree::release(next, old);
-    }
-    number(next);
-  }
-
   std::string describe_refusal(const CheckInput& input, const model::Transition& t, const model::Seen& seen,
                                const model::IdentityCheck& id) const {
     auto op_name = [&](size_t k) { return op_label(input.ops[k]) + " " + print_op(*input.ops[k].op); };
@@ -440,7 +356,6 @@ class RunModel {
   mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
-  static constexpr int kKept = 2;                   // pin tag: the register's file during an open
   mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
 };
 
