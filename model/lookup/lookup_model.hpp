@@ -95,7 +95,9 @@ struct WalkCursor {
   uint8_t links = 0;
   uint8_t flags = 0;
   bool root_set = false;
+  bool scoped_dotdot = false;  // a scoped walk passed a ".." (CachedTrace::scoped_dotdot)
   Ino cur = 0;
+  Ino root = kRootIno;  // nd->root: the dirfd of a scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT)
   uint32_t rest = 0;  // an interned name (model/lookup/names.hpp)
 
   bool operator==(const WalkCursor&) const = default;
@@ -130,6 +132,19 @@ inline constexpr uint64_t make_pin(uint32_t key, int tag, Ino ino) {
 inline constexpr uint32_t pin_op(uint64_t pin) { return static_cast<uint32_t>(pin >> 20); }
 inline constexpr int pin_tag(uint64_t pin) { return static_cast<int>(pin >> 16 & 15); }
 inline constexpr Ino pin_ino(uint64_t pin) { return static_cast<Ino>(pin); }
+// Pins a checker holds an open file with that no register shows yet or any more (the
+// executor has its fd: one taken for a cancelled close, an open's before its register):
+// tag kHeldTaken + access or kHeldOpened + access. The model counts such a file as open
+// (a FIFO's readers and writers: tree::fifo_readers()).
+inline constexpr int kHeldTaken = 2, kHeldOpened = 10;
+inline constexpr Access held_access(int tag) {
+  const int base = tag > kHeldOpened ? kHeldOpened : tag > kHeldTaken && tag <= kHeldTaken + 4 ? kHeldTaken : -1;
+  return base < 0 || tag - base > static_cast<int>(Access::kPath) ? Access::kNone : static_cast<Access>(tag - base);
+}
+
+// The access a successful open of `op` holds its file with (O_PATH: kPath; open() and
+// openat() drop what O_PATH does not take, build_open_how()).
+Access open_access(const Op& op);
 
 struct Transition {
   int32_t result;  // 0 for any success (open's fd number is not modelled), -errno, or kBlocks

@@ -203,6 +203,8 @@ void add_walk_eagain(const StepContext& c, const CachedTrace& t, bool cached) {
 
 }  // namespace
 
+Access open_access(const Op& op) { return access_of(op.flags); }
+
 void step_open(const StepContext& c) {
   OpenFlags f;
   if (int err = build_open_flags(c.op, f); err) return c.unchanged(err);

@@ -44,7 +44,7 @@ size_t State::hash() const {
   for (uint64_t p : pins) h = mix(h, p);
   for (const WalkCursor& c : cursors)
     h = mix(mix(h, uint64_t{c.key} << 32 | uint64_t{c.walk} << 24 | uint64_t{c.links} << 16 | c.cur),
-            uint64_t{c.rest} << 16 | uint64_t{c.flags} << 8 | c.root_set);
+            uint64_t{c.rest} << 32 | uint64_t{c.root} << 16 | uint64_t{c.flags} << 8 | c.root_set << 1 | c.scoped_dotdot);
   return static_cast<size_t>(h ^ (h >> 29));
 }
 

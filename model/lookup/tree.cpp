@@ -21,7 +21,7 @@ bool referenced(const State& s, Ino ino) {
   for (uint64_t p : s.pins)
     if (pin_ino(p) == ino) return true;
   for (const WalkCursor& c : s.cursors)
-    if (c.cur == ino) return true;
+    if (c.cur == ino || c.root == ino) return true;
   if (is_dir(s, ino))
     for (size_t i = 0; i < s.nodes.size(); ++i)
       if (i != ino && s.nodes[i].type == NodeType::kDir && s.nodes[i].parent == ino) return true;
@@ -131,21 +131,22 @@ const WalkCursor* cursor(const State& s, uint32_t key, int walk) {
 void set_cursor(State& s, const WalkCursor& c) {
   auto before = [](const WalkCursor& a, const WalkCursor& b) { return a.key != b.key ? a.key < b.key : a.walk < b.walk; };
   auto it = std::lower_bound(s.cursors.begin(), s.cursors.end(), c, before);
-  Ino old = kNoIno;
-  if (it != s.cursors.end() && it->key == c.key && it->walk == c.walk) old = it->cur, *it = c;
+  Ino old = kNoIno, old_root = kNoIno;
+  if (it != s.cursors.end() && it->key == c.key && it->walk == c.walk) old = it->cur, old_root = it->root, *it = c;
   else s.cursors.insert(it, c);
   if (old != kNoIno) maybe_free(s, old);
+  if (old_root != kNoIno) maybe_free(s, old_root);
 }
 
 void drop_cursors(State& s, uint32_t key) {
-  Ino held[2];
+  Ino held[4];
   int n = 0;
   for (auto it = s.cursors.begin(); it != s.cursors.end();) {
     if (it->key != key) {
       ++it;
       continue;
     }
-    if (n < 2) held[n++] = it->cur;
+    if (n < 4) held[n++] = it->cur, held[n++] = it->root;
     it = s.cursors.erase(it);
   }
   for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
@@ -160,24 +161,19 @@ bool is_ancestor(const State& s, Ino a, Ino d) {
   }
 }
 
-int fifo_readers(const State& s, Ino ino) {
+// The open files of `ino` whose access is `a` or read-write: in registers, fixed slots
+// and a checker's held-file pins (held_access()).
+static int open_files(const State& s, Ino ino, Access a) {
   int n = 0;
-  auto count = [&](const FileRef& r) {
-    if (!r.empty() && r.ino == ino && (r.access == Access::kRead || r.access == Access::kReadWrite)) ++n;
-  };
-  for (const FileRef& r : s.regs) count(r);
-  for (const FileRef& r : s.fixed) count(r);
+  auto count = [&](Ino i, Access access) { n += i == ino && (access == a || access == Access::kReadWrite); };
+  for (const FileRef& r : s.regs) count(r.ino, r.access);
+  for (const FileRef& r : s.fixed) count(r.ino, r.access);
+  for (uint64_t p : s.pins) count(pin_ino(p), held_access(pin_tag(p)));
   return n;
 }
 
-int fifo_writers(const State& s, Ino ino) {
-  int n = 0;
-  auto count = [&](const FileRef& r) {
-    if (!r.empty() && r.ino == ino && (r.access == Access::kWrite || r.access == Access::kReadWrite)) ++n;
-  };
-  for (const FileRef& r : s.regs) count(r);
-  for (const FileRef& r : s.fixed) count(r);
-  return n;
-}
+int fifo_readers(const State& s, Ino ino) { return open_files(s, ino, Access::kRead); }
+
+int fifo_writers(const State& s, Ino ino) { return open_files(s, ino, Access::kWrite); }
 
 }  // namespace nfz::model::tree

@@ -326,7 +326,8 @@ int Walker::walk_segment(std::string_view rest, bool object, std::string& next) 
 }
 
 void Walker::resume(const WalkCursor& c) {
-  root_ = kRootIno;
+  root_ = c.root;
+  trace_.scoped_dotdot = c.scoped_dotdot;
   started_ = true;
   root_set_ = c.root_set;
   total_links_ = c.links;
@@ -341,7 +342,9 @@ WalkCursor Walker::cursor_here(uint32_t key, int walk, std::string_view next) co
   c.links = static_cast<uint8_t>(total_links_);
   c.flags = static_cast<uint8_t>(flags_);
   c.root_set = root_set_;
+  c.scoped_dotdot = trace_.scoped_dotdot;
   c.cur = cur_;
+  c.root = root_;
   c.rest = intern(next);
   return c;
 }

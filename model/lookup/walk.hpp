@@ -96,9 +96,9 @@ class Walker {
   // lookup() and an open's own loop stop (kPaused) where step_into() follows a symlink or
   // enters a directory with a lookup to come in it (as walk_segment() does), the path left
   // to walk (the body, then the rest) in paused_rest(); lookup_from() and an
-  // open's loop go on from a cursor_here() of it. Not for scoped lookups (RESOLVE_BENEATH,
-  // RESOLVE_IN_ROOT), whose nd->root a cursor does not hold: those stay one step.
-  void pause_at_links() { pause_ = !(flags_ & kLookupScoped); }
+  // open's loop go on from a cursor_here() of it (which holds nd->root, the dirfd of a
+  // scoped lookup).
+  void pause_at_links() { pause_ = true; }
   const std::string& paused_rest() const { return paused_rest_; }
   int lookup_from(const WalkCursor& at);
   // resume() for a walk that followed a symlink to get there (pick_link()'s trace).

@@ -50,8 +50,10 @@ void CanonicalNumbering::apply(model::State& s) {
     visit(model::pin_ino(p));
     drain(s);
   }
-  for (const model::WalkCursor& c : s.cursors) {  // walks in progress past a symlink
+  for (const model::WalkCursor& c : s.cursors) {  // walks in progress, and a scoped one's root
     visit(c.cur);
+    drain(s);
+    visit(c.root);
     drain(s);
   }
   // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
@@ -76,8 +78,10 @@ void CanonicalNumbering::apply(model::State& s) {
       if (!r.empty() && r.ino < n) r.ino = label_[r.ino];
   for (uint64_t& p : s.pins)  // the keys keep their order
     if (model::pin_ino(p) < n) p = (p & ~uint64_t{0xffff}) | label_[model::pin_ino(p)];
-  for (model::WalkCursor& c : s.cursors)
+  for (model::WalkCursor& c : s.cursors) {
     if (c.cur < n) c.cur = label_[c.cur];
+    if (c.root < n) c.root = label_[c.root];
+  }
   s.nodes.swap(nodes_);
   s.dirents.swap(dirents_);
 }

@@ -65,6 +65,15 @@ class RunModel {
       return step(s, op, out);
     }
     if (ring_index(op) != kNotChained) return step(s, op, out);
+    if (op.kind == OpKind::kOpen && op.fd == kNoSlot) {
+      for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
+        if (model::tree::pinned(s, index, kOpened + access) != model::kNoIno) {
+          out.clear();
+          out.push_back(registers::close_unkept(s, index, c.result));
+          number(out.back().next);
+          return;
+        }
+    }
     if (op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount) {
       if (op.issue.fixed && model::tree::pinned(s, index, kOpened) != model::kNoIno)
         return put_fixed(s, op, index, c.result, out);
@@ -78,7 +87,7 @@ class RunModel {
         return statx_attributes(s, input, index, held, out);
     // The file the register holds stays there until the executor stores the new one
     // (registers::defer()): the model's open lets it go, so a pin keeps it alive meanwhile.
-    const model::FileRef kept = registers::defers(op, c) ? s.regs[op.fd] : model::FileRef{};
+    const model::FileRef kept = registers::defers(op, c) && op.fd >= 0 ? s.regs[op.fd] : model::FileRef{};
     if (kept.empty()) {
       model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
     } else {
@@ -98,7 +107,10 @@ class RunModel {
         }
       }
       if (t.result == model::kWalked && commits_other_outcome(t.next, c, index)) t.result = kRefused;
-      if (t.result == c.result && registers::defers(op, c)) registers::defer(t, op, index, kept);
+      if (t.result == c.result && registers::defers(op, c)) {
+        if (op.fd == kNoSlot) registers::defer_unkept(t, op, index);
+        else registers::defer(t, op, index, kept);
+      }
       // Only outcomes the search may keep are worth numbering; the search's states are
       // numbered already, so one the op left as it was needs nothing.
       if (!c.hung && t.result != c.result && t.result != model::kWalked) continue;
@@ -205,9 +217,10 @@ class RunModel {
     return false;
   }
 
-  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Two
-  // kinds of pin other ops do see: a parent an op holds locked (they wait for it) and a
-  // mkdir's count made before its name (a statx reads it; step_mkdir()).
+  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Three
+  // kinds of pin other ops do see: a parent an op holds locked (they wait for it), a
+  // mkdir's count made before its name (a statx reads it; step_mkdir()) and an open file
+  // no register shows (a FIFO's peers count it: model::held_access()).
   static bool only_walks_differ(const model::State& a, const model::State& b) {
     return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed &&
            same_seen_pins(a, b);
@@ -215,7 +228,7 @@ class RunModel {
 
   static bool seen_by_others(uint64_t pin) {
     const int tag = model::pin_tag(pin);
-    return tag == model::kLockedParent || tag == model::kMkdirCounted;
+    return tag == model::kLockedParent || tag == model::kMkdirCounted || model::held_access(tag) != model::Access::kNone;
   }
 
   static bool same_seen_pins(const model::State& a, const model::State& b) {

@@ -8,7 +8,24 @@
 namespace nfz::oracles::lin::registers {
 
 bool defers(const Op& op, const CheckOp& c) {
-  return op.kind == OpKind::kOpen && op.fd >= 0 && op.fd < kSlotCount && !c.hung && c.result >= 0;
+  return op.kind == OpKind::kOpen && (op.fd == kNoSlot || (op.fd >= 0 && op.fd < kSlotCount)) && !c.hung &&
+         c.result >= 0;
+}
+
+void defer_unkept(model::Transition& t, const Op& op, uint32_t index) {
+  // Only a FIFO's open files are seen by others (its readers and writers); for any other
+  // file the one step is the same.
+  if (t.reached >= t.next.nodes.size() || t.next.nodes[t.reached].type != model::NodeType::kFifo) return;
+  const model::Access access = model::open_access(op);
+  if (access == model::Access::kPath) return;
+  model::tree::add_pin(t.next, index, kOpened + static_cast<int>(access), t.reached);
+  t.result = model::kWalked;
+}
+
+model::Transition close_unkept(const model::State& s, uint32_t index, int32_t result) {
+  model::Transition t{result, s};
+  model::tree::drop_pins(t.next, index);  // and frees the file if nothing else holds it
+  return t;
 }
 
 void defer(model::Transition& t, const Op& op, uint32_t index, const model::FileRef& kept) {

@@ -19,8 +19,8 @@ namespace nfz::oracles::lin::registers {
 // open waiting for put_fixed(); 11..14 (kOpened + access), an open's file before its
 // register is filled.
 inline constexpr int kKept = 2;
-inline constexpr int kTaken = 2;
-inline constexpr int kOpened = 10;
+inline constexpr int kTaken = model::kHeldTaken;
+inline constexpr int kOpened = model::kHeldOpened;
 
 // An open's fd reaches the program's register when the executor reads the op's
 // completion (the syscall's return, the CQE), after the kernel opened the file: another
@@ -35,15 +35,24 @@ inline constexpr int kOpened = 10;
 // its slot at the kernel's open; the register's plain fd, if any, stays until the
 // executor's put_fixed() (met on fuse:strict: a plain close(f4) = ok while f4 = open(...)
 // [uring fixed] had created its file but not completed).
+// An open into no register (the harness closes its fd at once, exec/fd_table.hpp) is two
+// steps too: the kernel's open, the file held, then the harness's close (close_unkept()).
+// Between them it is open for others to meet (met on xfs: a FIFO reader into no register
+// waited for, and was woken by, an O_NONBLOCK writer that the model's one step closed
+// before the writer came).
 bool defers(const Op& op, const CheckOp& c);
 // Turns the model's successful open `t` into its kernel step: the register back to
 // `kept` (what it held before), the new file held in a pin.
 void defer(model::Transition& t, const Op& op, uint32_t index, const model::FileRef& kept);
+// The same for an open into no register: `t.reached` held with the open's access.
+void defer_unkept(model::Transition& t, const Op& op, uint32_t index);
 // The register's second step: a file in it (the one it held before the open, or another
 // thread's open's meanwhile) is closed first, the register empty in between (kWalked);
 // then the open's file `held` goes in (`result`).
 model::Transition fill(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
                        int32_t result);
+// An open into no register, second step: the harness closes the file (`result`).
+model::Transition close_unkept(const model::State& s, uint32_t index, int32_t result);
 // A fixed-slot open's second step: put_fixed() marks the register as naming the slot and
 // closes the plain fd it held.
 model::Transition put_fixed(const model::State& s, const Op& op, uint32_t index, int32_t result);

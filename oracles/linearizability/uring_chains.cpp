@@ -1,5 +1,7 @@
 #include "oracles/linearizability/uring_chains.hpp"
 
+#include <climits>
+
 #include "exec/uring_backend.hpp"
 #include "model/lookup/sequential_check.hpp"
 
@@ -54,6 +56,42 @@ void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op
   }
 }
 
+// Whether op `j` lets the plain fd of register `r` go: a plain close of it, or an open
+// into it (FdTable::put() and put_fixed() close the fd the register held).
+bool releases(const Op& op, int8_t r) {
+  if (op.fd != r) return false;
+  return (op.kind == OpKind::kClose && !op.issue.fixed) || op.kind == OpKind::kOpen;
+}
+
+bool overlap(const CheckOp& a, const CheckOp& b) {
+  const int64_t a_end = a.hung ? INT64_MAX : a.return_ns, b_end = b.hung ? INT64_MAX : b.return_ns;
+  return a.call_ns < b_end && b.call_ns < a_end;
+}
+
+// An op reads a register's fd number when it is called or its SQE prepared, and the
+// kernel looks the number up later: another thread's close of that register in between
+// frees the number, and any open on the machine may take it, so the lookup may find any
+// file (met on btrfs: openat2(f2, ".", O_DIRECTORY) = ENOTDIR in a chain whose SQE held
+// f2's directory fd while another thread closed f2 and a file took the number). Where a
+// release of the register by another thread overlaps the op, an op that changes nothing
+// (a pure read, or any op that failed) is taken as observed.
+void mark_fd_races(const CheckInput& input, ChainMarks& marks) {
+  std::vector<bool> marked(input.ops.size(), false);
+  for (const ChainOp& m : marks.ops) marked[m.check_op] = true;
+  for (uint32_t b : marks.beyond) marked[b] = true;
+  for (uint32_t i = 0; i < input.ops.size(); ++i) {
+    const CheckOp& c = input.ops[i];
+    const int8_t read = plain_register_read(*c.op);
+    if (marked[i] || c.hung || read == kNoSlot || !(pure_read(*c.op) || c.result < 0)) continue;
+    for (const CheckOp& o : input.ops) {
+      if (o.thread == c.thread || o.thread == kSetupThread || !releases(*o.op, read) || !overlap(c, o)) continue;
+      marks.ops.push_back({i, ChainRole::kStaleRead});
+      ++marks.stale_reads;
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input) {
@@ -63,6 +101,7 @@ ChainMarks mark_chain_ops(const History& history, const CheckInput& input) {
     check_op[static_cast<size_t>(input.ops[i].thread) + 1][input.ops[i].index] = i;
   ChainMarks marks;
   for (size_t lane = 0; lane < history.ops.size(); ++lane) mark_lane(history.ops[lane], check_op[lane], input, marks);
+  mark_fd_races(input, marks);
   return marks;
 }
 

@@ -11,6 +11,10 @@
 //    go of the old file when it overwrote the register): its observed outcome is taken as
 //    it is. Any other op through a stale register (a create in the old directory) is
 //    beyond the model: the check answers unknown.
+//  - fd race: an op that reads a register as a plain fd while another thread's op lets
+//    that register's fd go (a close, an open into it) may find the number taken by any
+//    file: if it changes nothing (a pure read, or it failed), its outcome is taken as it
+//    is, counted with the stale reads (mark_fd_races()).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +33,7 @@ struct ChainOp {
 };
 
 struct ChainMarks {
-  std::vector<ChainOp> ops;      // in thread, then index order
+  std::vector<ChainOp> ops;      // in thread, then index order; then the fd races
   size_t cancelled = 0, stale_reads = 0;
   std::vector<uint32_t> beyond;  // ops through a stale register that change the namespace
 };
