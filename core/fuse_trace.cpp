@@ -26,7 +26,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kFormat = "nameifuzz-fuse-trace";
+constexpr std::string_view kTraceFormat = "nameifuzz-fuse-trace";
 
 json request_json(const FuseRequest& r) {
   json j = {{"op", fuse_op_name(r.op)}, {"tid", r.tid}, {"recv_ns", r.recv_ns}, {"reply_ns", r.reply_ns}};
@@ -59,7 +59,7 @@ FuseRequest request_of(const json& j) {
 }  // namespace
 
 void write_fuse_trace(std::ostream& out, const FuseTrace& trace) {
-  json header = {{"format", kFormat}, {"version", 1},
+  json header = {{"format", kTraceFormat}, {"version", 1},
                  {"caching", trace.caching == FuseCaching::kStrict ? "strict" : "churn"}};
   out << header.dump() << '\n';
   for (const FuseRequest& r : trace.requests) out << request_json(r).dump() << '\n';
@@ -72,7 +72,7 @@ std::optional<FuseTrace> read_fuse_trace(std::string_view text) {
   try {
     if (!std::getline(in, line)) return std::nullopt;
     json header = json::parse(line);
-    if (header.at("format") != kFormat) return std::nullopt;
+    if (header.at("format") != kTraceFormat) return std::nullopt;
     trace.caching = header.at("caching") == "churn" ? FuseCaching::kChurn : FuseCaching::kStrict;
     while (std::getline(in, line))
       if (!line.empty()) trace.requests.push_back(request_of(json::parse(line)));

@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kCompletionNames[] = {"syscall", "inline", "punted", "unknown", "hung"};
-constexpr std::string_view kFormat = "nameifuzz-history";
+constexpr std::string_view kHistoryFormat = "nameifuzz-history";
 constexpr int kVersion = 1;
 
 json event_json(const History& h, const Event& e) {
@@ -75,7 +75,7 @@ int32_t result_of(const json& j) {
 }
 
 void read_header(const json& j, History& h) {
-  if (!j.is_object() || j.value("format", "") != kFormat)
+  if (!j.is_object() || j.value("format", "") != kHistoryFormat)
     throw BadLine{"expected a header {\"format\": \"nameifuzz-history\", ...}"};
   if (j.value("version", 0) != kVersion) throw BadLine{"unsupported version (this nameifuzz reads 1)"};
   auto t = j.find("target");
@@ -129,7 +129,7 @@ Event read_event(const json& j, History& h, std::string_view file, size_t line_n
 std::string_view completion_name(Completion c) { return kCompletionNames[static_cast<int>(c)]; }
 
 void write_history(std::ostream& out, const History& h) {
-  json header = {{"format", kFormat}, {"version", kVersion}, {"target", h.target},
+  json header = {{"format", kHistoryFormat}, {"version", kVersion}, {"target", h.target},
                  {"threads", h.ops.empty() ? 0 : h.ops.size() - 1}};
   if (!h.tids.empty()) header["tids"] = h.tids;
   if (h.shared_ring) header["shared_ring"] = true;

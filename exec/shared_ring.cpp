@@ -12,7 +12,6 @@
 namespace nfz {
 namespace {
 
-constexpr uint64_t kCancelTag = ~uint64_t{0};
 uint64_t tag_of(int thread, size_t index) { return (static_cast<uint64_t>(thread) << 16) | index; }
 
 }  // namespace

@@ -12,8 +12,6 @@
 namespace nfz {
 namespace {
 
-constexpr uint64_t kCancelTag = ~uint64_t{0};
-
 __kernel_timespec timespec_until(int64_t deadline_ns) {
   int64_t left = std::max<int64_t>(deadline_ns - monotonic_ns(), 0);
   return {left / 1'000'000'000, left % 1'000'000'000};

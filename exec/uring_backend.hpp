@@ -22,6 +22,9 @@ inline constexpr size_t kMaxChain = 64;
 // the fd of a plain close that never ran (`closing`, taken at submission) given back.
 void apply_uring_result(const Op& op, int res, const struct statx& stx, int closing, FdTable& fds, Event& ev);
 
+// The user_data of the cancel requests a ring submits for hung ops (no op has this tag).
+inline constexpr uint64_t kCancelTag = ~uint64_t{0};
+
 class UringRing {
  public:
   UringRing() = default;

@@ -8,7 +8,7 @@ set(NAMEIFUZZ_FUZZ_ENGINE "-fsanitize=fuzzer" CACHE STRING "how fuzz_kernel link
 file(GLOB NFZ_FUZZ_KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/kernel/*.cpp)
 add_library(nfz_fuzz_kernel STATIC ${NFZ_FUZZ_KERNEL_SOURCES})
 target_include_directories(nfz_fuzz_kernel PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(nfz_fuzz_kernel PUBLIC nfz_stress rapidcheck)
+target_link_libraries(nfz_fuzz_kernel PUBLIC nfz_stress_judge rapidcheck)
 add_executable(fuzz_kernel ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_kernel.cpp)
 target_link_libraries(fuzz_kernel PRIVATE nfz_fuzz_kernel)
 target_compile_options(fuzz_kernel PRIVATE -fsanitize=fuzzer-no-link)
