@@ -82,9 +82,13 @@ void mark_fd_races(const CheckInput& input, ChainMarks& marks) {
   for (uint32_t i = 0; i < input.ops.size(); ++i) {
     const CheckOp& c = input.ops[i];
     const int8_t read = plain_register_read(*c.op);
-    if (marked[i] || c.hung || read == kNoSlot || !(pure_read(*c.op) || c.result < 0)) continue;
+    // A close that succeeded changed its register: not one that changes nothing.
+    const bool changes_nothing = c.result < 0 || (c.op->kind != OpKind::kClose && pure_read(*c.op));
+    if (marked[i] || c.hung || read == kNoSlot || !changes_nothing) continue;
     for (const CheckOp& o : input.ops) {
-      if (o.thread == c.thread || o.thread == kSetupThread || !releases(*o.op, read) || !overlap(c, o)) continue;
+      const bool released = o.hung || o.result >= 0;  // a failed open or close lets nothing go
+      if (o.thread == c.thread || o.thread == kSetupThread || !released || !releases(*o.op, read) || !overlap(c, o))
+        continue;
       marks.ops.push_back({i, ChainRole::kStaleRead});
       ++marks.stale_reads;
       break;
