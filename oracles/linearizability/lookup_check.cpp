@@ -12,6 +12,7 @@
 #include "model/lookup/walk.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
+#include "oracles/linearizability/lone_ops.hpp"
 #include "oracles/linearizability/lookup_input.hpp"
 #include "oracles/linearizability/register_steps.hpp"
 #include "oracles/linearizability/report.hpp"
@@ -36,7 +37,11 @@ using registers::kOpened;
 class RunModel {
  public:
   RunModel(const LookupModel& model, const LookupCheck& check)
-      : model_(model), check_(check), chain_ops_(check.chain_ops), chain_results_(check.chain_results) {}
+      : model_(model),
+        check_(check),
+        chain_ops_(check.chain_ops),
+        chain_results_(check.chain_results),
+        lone_(lone_ops(check)) {}
 
   model::State initial() const { return model_.initial(); }
 
@@ -106,7 +111,7 @@ class RunModel {
       if (!walk_only && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
       // A walk's step adds what it holds to a canonical state: a node reached from the
       // root keeps its number, and a state numbered otherwise is only a missed merge.
-      if (t.result == model::kWalked && only_walks_differ(s, t.next)) continue;
+      if (walk_only) continue;
       if (!probing_ && !(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
@@ -259,6 +264,33 @@ class RunModel {
   }
   static constexpr int kMaxStepsThrough = 2 * model::kMaxSymlinks + 4;
 
+  // For the search's lone ops (lone_ops.hpp): whether op `index` is one, and its steps
+  // taken now one after another into `out`: false unless each step leaves one way on
+  // (one walk, or one outcome equal to the observed one: a choice of the op's own would
+  // be a choice the search must keep) and the last changes the namespace. `walks`: the
+  // steps before the last.
+  bool lone(uint32_t index) const { return lone_[index]; }
+  bool steps_to_outcome(const model::State& s, const CheckInput& input, uint32_t index, model::State& out,
+                        int& walks) const {
+    const int32_t observed = input.ops[index].result;
+    std::vector<model::Transition>& steps = through_;
+    out = s;
+    for (walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(out, input, index, steps);
+      model::Transition* way = nullptr;
+      for (model::Transition& t : steps) {
+        if (t.result != model::kWalked && t.result != observed) continue;
+        if (way) return false;
+        way = &t;
+      }
+      if (!way) return false;
+      const bool last = way->result != model::kWalked;
+      out = std::move(way->next);
+      if (last) return !only_walks_differ(s, out);
+    }
+    return false;
+  }
+
   // After a step that changes the namespace (an op's last, or a change before it: rmdir's
   // ->rmdir(), an open's file, a cancelled close's taken fd): lets go of the walks of
   // other ops in flight that a walk now would repeat. A state holding such a walk's result
@@ -357,6 +389,7 @@ class RunModel {
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
   mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
+  std::vector<bool> lone_;                          // by input.ops index: lone_ops()
 };
 
 // Replays an order of steps (CheckResult::partial or witness) from the initial state,
