@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "core/flags.hpp"
 #include "model/lookup/profile.hpp"
@@ -213,9 +215,16 @@ class RunModel {
   // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Two
   // kinds of pin other ops do see: a parent an op holds locked (they wait for it) and a
   // mkdir's count made before its name (a statx reads it; step_mkdir()).
+  // Entries first: a change of the namespace changes them most often. Compared as bytes
+  // (no padding in either element type, so equal bytes are equal values).
   static bool only_walks_differ(const model::State& a, const model::State& b) {
-    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed &&
-           same_seen_pins(a, b);
+    return same_bytes(a.dirents, b.dirents) && same_bytes(a.nodes, b.nodes) && a.regs == b.regs &&
+           a.fixed == b.fixed && same_seen_pins(a, b);
+  }
+  template <typename T>
+  static bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+    static_assert(std::has_unique_object_representations_v<T>);
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
   }
 
   static bool seen_by_others(uint64_t pin) {
