@@ -173,6 +173,10 @@ class Search {
       else work_.insert({std::move(c.state), c.linearized, c.path, 0, 0, c.state_hash});
     }
     for (size_t i = 0; i < work_.size(); ++i) {
+      if (take_lone(i)) {
+        if (!within_budget()) return false;
+        continue;
+      }
       uint64_t lin = work_[i].linearized;
       uint32_t path = work_[i].path;
       const uint64_t open = in_flight_ & ~lin;
@@ -219,10 +223,13 @@ class Search {
       for (uint64_t rest = movers; rest; rest &= rest - 1) {
         const int s = std::countr_zero(rest);
         const auto& steps = transitions_[s];
-        if (std::any_of(steps.begin(), steps.end(), [&](const Transition& t) {
-              return is_intermediate<M>(t.result) || !only_walks_differ(work_[i].state, t.next);
-            }))
-          changing_ |= uint64_t{1} << s;
+        walks_only_[s].assign(steps.size(), kUnknown);
+        for (size_t k = 0; k < steps.size(); ++k) {
+          if (is_intermediate<M>(steps[k].result) || !walks_only(i, s, k)) {
+            changing_ |= uint64_t{1} << s;
+            break;
+          }
+        }
       }
       for (uint64_t rest = movers; rest; rest &= rest - 1) {
         const int s = std::countr_zero(rest);
@@ -236,7 +243,7 @@ class Search {
         for (size_t k = 0; k < steps.size(); ++k) {
           Transition& t = steps[k];
           if (!is_intermediate<M>(t.result)) continue;
-          const bool walk = only_walks_differ(work_[i].state, t.next);
+          const bool walk = walks_only(i, s, k);
           if (walk && steps.size() < kMaxAbsorbed && !walk_met(t.next, candidate, s, movers, i)) {
             more_.clear();
             step_op(model_, t.next, input_, candidate, more_);
@@ -246,6 +253,7 @@ class Search {
             for (Transition& m : more_) {
               steps.push_back(std::move(m));
               paths.push_back(through);
+              walks_only_[s].push_back(kUnknown);
             }
             continue;
           }
@@ -263,7 +271,7 @@ class Search {
           // that changes nothing commutes with the walks, so the order that takes it
           // before them is searched already.
           uint64_t still = 0;
-          if (walked && only_walks_differ(work_[i].state, t.next)) {
+          if (walked && walks_only(i, s, k)) {
             if (!(walked & (uint64_t{1} << s))) continue;
             still = walked & ~(uint64_t{1} << s);
           }
@@ -282,6 +290,49 @@ class Search {
     ++result_.stats.returns;
     if (in_flight_ == 0) ++result_.stats.quiescent_cuts;
     return true;
+  }
+
+  // only_walks_differ() of configuration `config`'s state and transition `k` of slot `s`,
+  // computed once: the search asks it up to three times per transition.
+  bool walks_only(size_t config, int s, size_t k) {
+    int8_t& known = walks_only_[s][k];
+    if (known == kUnknown) known = only_walks_differ(work_[config].state, transitions_[s][k].next) ? 1 : 0;
+    return known == 1;
+  }
+
+  // Lone ops (a model says which with `bool lone(op)`: lone_ops.hpp): an op none of whose
+  // steps reads what a step of any op overlapping it in time changes, or changes what one
+  // reads. If the model takes all its steps now, one way each, to its observed outcome,
+  // the configuration goes on only with the op linearized: any order that explains the
+  // history from here places the op's steps somewhere in its interval, every step between
+  // here and there is a step of an op overlapping it (it lies in that op's interval too),
+  // and moving the op's steps before them changes no outcome and no state after them. So
+  // the order with the op's steps first explains the history too, and the configurations
+  // that leave it for later are not needed. If the model refuses the outcome now, the
+  // configuration is searched as any other. The state it leads to is a change, so no walk
+  // is pending after it. The other reductions (pure ops, walks taken only where a change
+  // meets them) then search from it as from any configuration: each keeps an order for
+  // every order, so together they keep one for the order with the op first. Sound also
+  // the other way: the op's steps are steps the model takes, after its call.
+  bool take_lone(size_t config) {
+    if constexpr (requires { { model_.lone(uint32_t{}) } -> std::convertible_to<bool>; }) {
+      const uint64_t lin = work_[config].linearized;
+      for (uint64_t rest = in_flight_ & ~lin; rest; rest &= rest - 1) {
+        const int s = std::countr_zero(rest);
+        const uint32_t op = op_of_slot_[s];
+        if (!model_.lone(op)) continue;
+        int walks = 0;
+        ++result_.stats.steps;
+        if (!model_.steps_to_outcome(work_[config].state, input_, op, lone_state_, walks)) continue;
+        result_.stats.steps += static_cast<uint64_t>(walks);
+        uint32_t path = work_[config].path;
+        for (int k = 0; k < walks; ++k) path = extend(path, op | kStepBit);
+        path = extend(path, op);
+        work_.insert({std::move(lone_state_), lin | uint64_t{1} << s, path, 0, 0});
+        return true;
+      }
+    }
+    return false;
   }
 
   // Whether `b` is `a` but for what walks in progress hold: a model that takes ops in
@@ -372,6 +423,9 @@ class Search {
   std::vector<Transition> transitions_[kMaxInFlight];  // per in-flight slot
   std::vector<uint32_t> step_paths_[kMaxInFlight];     // the path before each of them
   std::vector<Transition> more_;                       // an absorbed walk's next step
+  State lone_state_;                                   // take_lone()'s
+  std::vector<int8_t> walks_only_[kMaxInFlight];       // per slot and transition: walks_only()
+  static constexpr int8_t kUnknown = -1;
   uint64_t changing_ = 0;  // per configuration: the movers whose next steps change the state
   static constexpr size_t kMaxAbsorbed = 64;
   // A transition already taken (a walk taken alone, or together with its op's next step).

@@ -12,9 +12,11 @@
 #include "model/lookup/walk.hpp"
 #include "oracles/linearizability/canonical_state.hpp"
 #include "oracles/linearizability/checker.hpp"
+#include "oracles/linearizability/lone_ops.hpp"
 #include "oracles/linearizability/lookup_input.hpp"
 #include "oracles/linearizability/register_steps.hpp"
 #include "oracles/linearizability/report.hpp"
+#include "oracles/linearizability/walk_pruning.hpp"
 
 namespace nfz::oracles::lin {
 namespace {
@@ -36,7 +38,11 @@ using registers::kOpened;
 class RunModel {
  public:
   RunModel(const LookupModel& model, const LookupCheck& check)
-      : model_(model), check_(check), chain_ops_(check.chain_ops), chain_results_(check.chain_results) {}
+      : model_(model),
+        check_(check),
+        chain_ops_(check.chain_ops),
+        chain_results_(check.chain_results),
+        lone_(lone_ops(check)) {}
 
   model::State initial() const { return model_.initial(); }
 
@@ -118,7 +124,7 @@ class RunModel {
       if (!walk_only && holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
       // A walk's step adds what it holds to a canonical state: a node reached from the
       // root keeps its number, and a state numbered otherwise is only a missed merge.
-      if (t.result == model::kWalked && only_walks_differ(s, t.next)) continue;
+      if (walk_only) continue;
       if (!probing_ && !(t.next == s)) canonical_.apply(t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
@@ -217,29 +223,8 @@ class RunModel {
     return false;
   }
 
-  // Whether `b` is `a` but for its pins and cursors (the checker's walk pruning). Three
-  // kinds of pin other ops do see: a parent an op holds locked (they wait for it), a
-  // mkdir's count made before its name (a statx reads it; step_mkdir()) and an open file
-  // no register shows (a FIFO's peers count it: model::held_access()).
-  static bool only_walks_differ(const model::State& a, const model::State& b) {
-    return a.nodes == b.nodes && a.dirents == b.dirents && a.regs == b.regs && a.fixed == b.fixed &&
-           same_seen_pins(a, b);
-  }
-
-  static bool seen_by_others(uint64_t pin) {
-    const int tag = model::pin_tag(pin);
-    return tag == model::kLockedParent || tag == model::kMkdirCounted || model::held_access(tag) != model::Access::kNone;
-  }
-
-  static bool same_seen_pins(const model::State& a, const model::State& b) {
-    auto i = a.pins.begin(), j = b.pins.begin();
-    for (;;) {
-      while (i != a.pins.end() && !seen_by_others(*i)) ++i;
-      while (j != b.pins.end() && !seen_by_others(*j)) ++j;
-      if (i == a.pins.end() || j == b.pins.end()) return i == a.pins.end() && j == b.pins.end();
-      if (*i++ != *j++) return false;
-    }
-  }
+  // Whether `b` is `a` but for what no other op sees (walk_pruning.hpp).
+  static bool only_walks_differ(const model::State& a, const model::State& b) { return lin::only_walks_differ(a, b); }
 
   // The op's steps taken now one after another: the count of steps before its last if
   // every step but the last is a walk (only what the op itself holds changes, which no
@@ -271,6 +256,33 @@ class RunModel {
     return -1;
   }
   static constexpr int kMaxStepsThrough = 2 * model::kMaxSymlinks + 4;
+
+  // For the search's lone ops (lone_ops.hpp): whether op `index` is one, and its steps
+  // taken now one after another into `out`: false unless each step leaves one way on
+  // (one walk, or one outcome equal to the observed one: a choice of the op's own would
+  // be a choice the search must keep) and the last changes the namespace. `walks`: the
+  // steps before the last.
+  bool lone(uint32_t index) const { return lone_[index]; }
+  bool steps_to_outcome(const model::State& s, const CheckInput& input, uint32_t index, model::State& out,
+                        int& walks) const {
+    const int32_t observed = input.ops[index].result;
+    std::vector<model::Transition>& steps = through_;
+    out = s;
+    for (walks = 0; walks < kMaxStepsThrough; ++walks) {
+      step_op(out, input, index, steps);
+      model::Transition* way = nullptr;
+      for (model::Transition& t : steps) {
+        if (t.result != model::kWalked && t.result != observed) continue;
+        if (way) return false;
+        way = &t;
+      }
+      if (!way) return false;
+      const bool last = way->result != model::kWalked;
+      out = std::move(way->next);
+      if (last) return !only_walks_differ(s, out);
+    }
+    return false;
+  }
 
   // After a step that changes the namespace (an op's last, or a change before it: rmdir's
   // ->rmdir(), an open's file, a cancelled close's taken fd): lets go of the walks of
@@ -370,6 +382,7 @@ class RunModel {
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
   mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
+  std::vector<bool> lone_;                          // by input.ops index: lone_ops()
 };
 
 // Replays an order of steps (CheckResult::partial or witness) from the initial state,

@@ -2,6 +2,7 @@
 // return times and an outcome, turned into a History.
 #pragma once
 
+#include <cctype>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -69,6 +70,13 @@ inline History build_history(const HistoryCase& c) {
     h.events.push_back(e);
   }
   return h;
+}
+
+// A case's name as a gtest name: what is not a letter or digit becomes '_'.
+inline std::string gtest_name(const char* name) {
+  std::string s;
+  for (const char* p = name; *p; ++p) s += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+  return s;
 }
 
 }  // namespace nfz::oracles::lin::testing

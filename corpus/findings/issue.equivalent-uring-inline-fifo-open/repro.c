@@ -661,8 +661,11 @@ static int try_once(char *why, size_t len) {
       if (!a->ran && !a->hung) break;
       if (a->res == -ECANCELED && op->via != SYSCALL) break;
       if (is_harness_action(op->kind) || op->via == SYSCALL) continue;
-      // RESOLVE_CACHED may answer EAGAIN by contract (openat2(2)).
-      if (op->kind == OPEN && (op->resolve & RESOLVE_CACHED) && (a->res == -EAGAIN || b->res == -EAGAIN)) break;
+      // RESOLVE_CACHED, and RESOLVE_IN_ROOT / RESOLVE_BENEATH past a "..", may answer
+      // EAGAIN by contract (openat2(2)).
+      if (op->kind == OPEN && (op->resolve & (RESOLVE_CACHED | RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&
+          (a->res == -EAGAIN || b->res == -EAGAIN))
+        break;
       if (same_outcome(a, b)) continue;
       snprintf(why, len, "%s: %s as issued, %s as a plain system call", where(l, i), outcome_text(a), outcome_text(b));
       return 1;
