@@ -125,7 +125,7 @@ class RunModel {
       // A walk's step adds what it holds to a canonical state: a node reached from the
       // root keeps its number, and a state numbered otherwise is only a missed merge.
       if (walk_only) continue;
-      if (!probing_ && !(t.next == s)) canonical_.apply(t.next);
+      if (!probing_ && !(t.next == s)) number_unless_hidden(s, op, t.next);
     }
     // vfs_statx(): the walk, then vfs_getattr() of what it holds, with no lock between:
     // an unlink or rmdir between them leaves the object's link count lower than any
@@ -221,6 +221,21 @@ class RunModel {
     for (const model::WalkCursor& w : walked.cursors)
       if (w.key == key && !cursor_in(before, w) && cursor_in(after, w)) return true;
     return false;
+  }
+
+  // Numbers `next` canonically, but not where that would hide the change: an exchange of
+  // two objects the numbering cannot tell apart (two empty directories side by side) gives,
+  // numbered, the namespace it came from, and the search would take it for a step that
+  // changes nothing, which commutes with any walk; but a walk held across it now holds the
+  // other object (met on btrfs: rename("b/../d", "b/d") = EINVAL, its target's parent walked
+  // before renameat2("b/", "d/", RENAME_EXCHANGE) moved it to "d"). Left unnumbered, the
+  // state is only a missed merge.
+  void number_unless_hidden(const model::State& s, const Op& op, model::State& next) const {
+    if (op.kind != OpKind::kRename || !(op.flags & kRenameExchange) || only_walks_differ(s, next))
+      return canonical_.apply(next);
+    model::State numbered = next;
+    canonical_.apply(numbered);
+    if (!only_walks_differ(s, numbered)) next = std::move(numbered);
   }
 
   // Whether `b` is `a` but for what no other op sees (walk_pruning.hpp).
