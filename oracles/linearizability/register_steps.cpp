@@ -30,9 +30,13 @@ model::Transition close_unkept(const model::State& s, uint32_t index, int32_t re
 
 void defer(model::Transition& t, const Op& op, uint32_t index, const model::FileRef& kept) {
   if (op.issue.fixed) {
-    if (kept.empty()) return;  // no plain fd to close: one step
+    // put_fixed() at the completion marks the register whatever it holds then: a plain fd
+    // another thread's open put there after the kernel's open is closed too (met on ext4).
+    const model::FileRef file = t.next.fixed[model::fixed_slot(op)];
+    const model::Ino held = !kept.empty() ? kept.ino : file.ino;
+    if (held == model::kNoIno) return;
     t.next.regs[op.fd] = kept;
-    model::tree::add_pin(t.next, index, kOpened, kept.ino);
+    model::tree::add_pin(t.next, index, kOpened, held);
     t.result = model::kWalked;
     return;
   }

@@ -150,6 +150,12 @@ const StepCase kCases[] = {
       {{0, "f4 = open(\"a\", O_RDONLY|O_CREAT, 0644) [uring fixed]", 10, 100, "ok"},
        {1, "statx(\"a\", 0)", 20, 30, "ok"}, {1, "close(f4)", 110, 120, "ok"}}},
      Verdict::kIllegal},
+    {{"a fixed-slot open's completion closes a plain fd put in its register after its open",
+      {"mkdir(\"d\", 0755)"},
+      {{0, "f4 = open(\"a\", O_RDONLY|O_CREAT, 0644) [uring fixed]", 10, 100, "ok"},
+       {1, "statx(\"a\", 0)", 20, 30, "ok"}, {1, "f4 = open(\"d\", O_RDONLY)", 40, 50, "ok"},
+       {1, "close(f4)", 110, 120, "EBADF"}}},
+     Verdict::kOk},
     // An open's walk looks each component up on its own: "a" before a rename moved it to
     // "b", "b" after (met on fuse:strict: open("a/../b") = ok beside rename("a", "b")).
     {{"an open's walk on either side of a rename",
