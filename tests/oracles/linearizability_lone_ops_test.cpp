@@ -22,7 +22,7 @@ struct LoneCase {
   std::vector<bool> lone;  // by thread op, in call order (the cases list them so)
 };
 
-const LoneCase kCases[] = {
+const LoneCase kLoneCases[] = {
     {{"an exclusive create a statx beside it saw missing",
       {"mkdir(\"d1\", 0755)"},
       {{0, "open(\"d1/n3\", O_WRONLY|O_CREAT|O_EXCL, 0644)", 10, 100, "ok"}, {1, "statx(\"d1/n3\", 0)", 20, 30, "ENOENT"}}},
@@ -84,7 +84,7 @@ TEST_P(Lone, VerdictAndWhichOpsAreLone) {
   EXPECT_EQ(check.result.verdict, c.expected) << lookup_report(check) << explain_steps(check);
 }
 
-INSTANTIATE_TEST_SUITE_P(Lookup, Lone, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Lookup, Lone, ::testing::ValuesIn(kLoneCases),
                          [](const ::testing::TestParamInfo<LoneCase>& info) {
                            return testing::gtest_name(info.param.history.name);
                          });
