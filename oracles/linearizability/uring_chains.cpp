@@ -56,7 +56,7 @@ void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op
   }
 }
 
-// Whether op `j` lets the plain fd of register `r` go: a plain close of it, or an open
+// Whether `op` lets the plain fd of register `r` go: a plain close of it, or an open
 // into it (FdTable::put() and put_fixed() close the fd the register held).
 bool releases(const Op& op, int8_t r) {
   if (op.fd != r) return false;
