@@ -25,10 +25,11 @@ for f in j["findings"]: print(" [finding: %s]" % f["title"].replace(" ", "_"), e
 print()' "$work/s.json"
 }
 
-# stress-ng in a private mount namespace on a fresh tmpfs; prints bogo ops/s.
+# stress-ng in a private mount namespace on a fresh tmpfs; prints bogo ops/s. Run from
+# inside it: the open stressor makes files in the working directory despite --temp-path.
 stress_ng_row() {  # stressor
   unshare -m sh -c "mount --make-rprivate / && mkdir -p '$work/t' && mount -t tmpfs nameifuzz-bench '$work/t' && \
-    stress-ng --$1 2 --timeout ${secs}s --temp-path '$work/t' --metrics-brief 2>&1" |
+    cd '$work/t' && stress-ng --$1 2 --timeout ${secs}s --temp-path '$work/t' --metrics-brief 2>&1" |
     awk -v s="$1" '$2 == "metrc:" && $4 == s {for (i = 5; i <= NF; i++) v[++n] = $i} END {print (n >= 5 ? int(v[5]) : "?")}'
 }
 

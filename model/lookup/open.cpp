@@ -220,6 +220,8 @@ void step_open(const StepContext& c) {
       c.unchanged(err);
     } else if (!supports_tmpfile(c.profile())) {
       c.unchanged(-EOPNOTSUPP);
+    } else if (int dead = tmpfile_in_dead_dir_errno(c.profile()); dead && tree::is_dead_dir(c.s, w.cur())) {
+      c.unchanged(dead);
     } else {
       State made = c.copy();
       Ino ino = tree::alloc_node(made, NodeType::kReg, 0);  // nlink 0: no name

@@ -24,6 +24,14 @@ constexpr bool keeps_negative_dentries(Profile p) { return p != Profile::kTmpfs;
 // implement (ENOSYS): -EOPNOTSUPP, and fc->no_tmpfile from then on.
 constexpr bool supports_tmpfile(Profile p) { return p != Profile::kFuse; }
 
+// O_TMPFILE in a directory already removed (a walk that reached it before the rmdir): the
+// VFS does not test IS_DEADDIR() (vfs_tmpfile() takes no lock), so ->tmpfile() decides.
+// ext4_tmpfile() -> __ext4_new_inode() refuses a directory whose i_nlink is 0 ("Cannot
+// create files in a deleted directory": -EPERM); shmem_tmpfile(), xfs_create_tmpfile() and
+// btrfs_tmpfile() make the file; overlay's upper layer is a tmpfs here. Checked on 6.18:
+// openat(fd of a removed directory, ".", O_TMPFILE|O_WRONLY).
+constexpr int tmpfile_in_dead_dir_errno(Profile p) { return p == Profile::kExt4 ? -EPERM : 0; }
+
 // RENAME_WHITEOUT: shmem_rename2, ext4_rename2, xfs_vn_rename and btrfs_rename2 take it;
 // ovl_rename() refuses every flag but NOREPLACE and EXCHANGE (-EINVAL), and so does the
 // FUSE observer's RENAME2 (exec/fuse/observer_namespace.cpp).
