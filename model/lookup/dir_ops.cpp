@@ -145,6 +145,9 @@ void step_rmdir(const StepContext& c) {
   if (err) return c.unchanged(err);
   if (child == kNoIno) return c.unchanged(-ENOENT);
   if (!tree::is_dir(c.s, child)) return c.unchanged(-ENOTDIR);  // may_delete()
+  // vfs_rmdir() takes the child's i_rwsem before it looks inside: a mkdir in it between
+  // its two steps (step_mkdir()) holds it, and the rmdir waits (no outcome yet).
+  if (c.key != StepContext::kNoKey && tree::locked_by_other(c.s, child, c.key, kLockedParent)) return;
   // ->rmdir(): simple_rmdir(), ext4_rmdir(), xfs_remove(), btrfs_rmdir() all say ENOTEMPTY.
   if (!tree::dir_empty(c.s, child)) return c.unchanged(-ENOTEMPTY);
   State next = c.copy();

@@ -148,8 +148,8 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
       tree::set_cursor(next, w.cursor_here(key, i, rest));
       out.push_back({kWalked, std::move(next)});
     } else {
+      tree::add_pin(next, key, i, w.cur());  // first: the cursor may be all that holds it
       tree::drop_cursors(next, key);
-      tree::add_pin(next, key, i, w.cur());
       out.push_back({kWalked, std::move(next)});
     }
     return;

@@ -54,6 +54,12 @@ void drop_cursors(State& s, uint32_t key);
 // Whether `a` is `d` or one of its ancestors (following Node::parent).
 bool is_ancestor(const State& s, Ino a, Ino d);
 
+// What is wrong with the tree's shape, or null: a name in a node that is not a directory,
+// a name of a free node, a pin or a walk's cursor on a free node, a directory whose
+// parent is not the directory naming it, a chain of parents that does not end (a cycle).
+// A debugging aid for the model's steps.
+const char* shape_error(const State& s);
+
 // Open files on FIFO `ino` that read / write: pipe->readers and pipe->writers.
 int fifo_readers(const State& s, Ino ino);
 int fifo_writers(const State& s, Ino ino);

@@ -1,11 +1,14 @@
 #include "oracles/linearizability/lookup_check.hpp"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <algorithm>
 #include <chrono>
 #include <limits>
 
 #include "core/flags.hpp"
+#include "core/text.hpp"
 #include "model/lookup/profile.hpp"
 #include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
@@ -25,6 +28,21 @@ using model::LookupModel;
 using model::Profile;
 
 using registers::kOpened;
+
+// NFZ_MODEL_SHAPE_CHECKS=1 (a debugging aid for the model's steps, off by default): every
+// state an op's step gives is checked for a well-formed tree (tree::shape_error()), and the
+// first that is not ends the process with the op and both states.
+const bool kShapeChecks = getenv("NFZ_MODEL_SHAPE_CHECKS") != nullptr;
+
+void check_shapes(const model::State& s, const Op& op, uint32_t index, const std::vector<model::Transition>& out) {
+  for (const model::Transition& t : out)
+    if (const char* error = model::tree::shape_error(t.next)) {
+      fprintf(stderr, "nameifuzz: model bug: op %u, %s, outcome %d: %s\nbefore:\n%s\nafter:\n%s", index,
+              print_op(op).c_str(), t.result, error, model::describe_state(s).c_str(),
+              model::describe_state(t.next).c_str());
+      abort();
+    }
+}
 
 // LookupModel as the search sees it, plus io_uring's linked chains (uring_chains.hpp),
 // which lookup_model.hpp leaves to the checker. The ops input.ops points at copies in
@@ -102,6 +120,7 @@ class RunModel {
       model_.step_in_steps(keeping_, op, index, out, check_.counts_apart[index]);
       for (model::Transition& t : out) registers::erase_pin(t.next, model::make_pin(index, registers::kKept, kept.ino));
     }
+    if (kShapeChecks) check_shapes(s, op, index, out);
     model::Ino walked = model::kNoIno;
     for (model::Transition& t : out) {
       if (!c.hung && t.result == c.result && c.result >= 0) {
@@ -133,8 +152,8 @@ class RunModel {
     // count is all that was refused (the object and its type are the same at any time).
     if (walked != model::kNoIno) {
       out.push_back({model::kWalked, s});
+      model::tree::add_pin(out.back().next, index, 0, walked);  // before the cursor that may hold it goes
       model::tree::drop_cursors(out.back().next, index);  // a walk that followed a symlink is done
-      model::tree::add_pin(out.back().next, index, 0, walked);
       number(out.back().next);
     }
   }

@@ -315,6 +315,32 @@ TEST(Identity, MkdirCountsAndNamesItsDirectoryApart) {
   }
 }
 
+// vfs_rmdir() takes the directory's own i_rwsem before ->rmdir() looks inside it, and a
+// mkdir in it holds that lock across its two steps: an rmdir of "d" while ext4's mkdir of
+// "d/x" has counted x but not yet named it waits, then finds x (ENOTEMPTY). The statx of
+// "d" reading 3 puts the mkdir between its steps before the rmdir began.
+TEST(Identity, RmdirWaitsForAMkdirInTheDirectory) {
+  struct Case {
+    const char* rmdir_outcome;
+    int64_t rmdir_return;
+    Verdict expected;
+  } cases[] = {
+      {"ok", 50, Verdict::kIllegal},
+      {"ENOTEMPTY", 120, Verdict::kOk},
+  };
+  for (const Case& c : cases) {
+    History h = history_of("ext4", {"mkdir(\"d\", 0755)"}, {"mkdir(\"d/x\", 0755)"},
+                           {"statx(\"d\", 0)", "rmdir(\"d\")"});
+    const Event setup = timed(kSetupThread, 0, 1, 2), mkdir = timed(0, 0, 10, 100);
+    Event statx = timed(1, 0, 20, 30), rmdir = timed(1, 1, 40, c.rmdir_return);
+    statx.ino = 12, statx.type = kDir, statx.nlink = 3;
+    rmdir.result = testing::outcome_value(c.rmdir_outcome);
+    h.events = {setup, mkdir, statx, rmdir};
+    std::string report;
+    EXPECT_EQ(verdict_of(h, report), c.expected) << c.rmdir_outcome << "\n" << report;
+  }
+}
+
 // do_renameat2() says -EBUSY for a last component "." before lock_rename(): an rmdir
 // holding the parent locked (between ->rmdir() and d_delete()) does not hold it up (met on
 // xfs: renameat2("/a/././", ...) = EBUSY beside rmdir("a")). After the rmdir, "a" is gone.
