@@ -181,6 +181,10 @@ class LookupModel {
   // for it where a statx, the one op that reads a directory's count, runs beside it.
   void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
                      bool counts_apart = false) const;
+  // An open's path_init() as a step of its own (step_in_steps() goes on from it): its
+  // dirfd read when the walk starts. The checker asks for it where another thread lets
+  // that register's fd go while the open is in flight.
+  void open_start(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const;
   // What walk `walk` of `op` (step_in_steps()'s numbering; a statx's lookup is walk 0)
   // reaches in `s`, or kNoIno if it fails there.
   Ino walk_now(const State& s, const Op& op, int walk) const;

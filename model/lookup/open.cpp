@@ -205,6 +205,19 @@ void add_walk_eagain(const StepContext& c, const CachedTrace& t, bool cached) {
 
 Access open_access(const Op& op) { return access_of(op.flags); }
 
+// path_init() as a step of its own: the walk reads its dirfd (fdget_raw()) when it starts
+// and holds that file to its end, so another thread's close of the fd later does not
+// reach it. The walk goes on from a cursor at the start (step_open() resumes it).
+void step_open_start(const StepContext& c) {
+  OpenFlags f;
+  if (int err = build_open_flags(c.op, f); err) return c.unchanged(err);
+  Walker w(c.s, c.profile(), f.lookup);
+  if (int err = w.init(c.op.path, start_of(c.s, c.op)); err) return c.unchanged(err);
+  State next = c.copy();
+  tree::set_cursor(next, w.cursor_here(c.key, 0, c.op.path));
+  c.out.push_back({kWalked, std::move(next)});
+}
+
 void step_open(const StepContext& c) {
   OpenFlags f;
   if (int err = build_open_flags(c.op, f); err) return c.unchanged(err);

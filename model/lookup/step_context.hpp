@@ -62,6 +62,7 @@ struct StepContext {
 };
 
 void step_open(const StepContext& c);
+void step_open_start(const StepContext& c);
 void step_close(const StepContext& c);
 void step_mkdir(const StepContext& c);
 void step_mknod(const StepContext& c);

@@ -176,6 +176,13 @@ void LookupModel::step_in_steps(const State& s, const Op& op, uint32_t key, std:
     if (t.result != kWalked) tree::drop_pins(t.next, key);
 }
 
+void LookupModel::open_start(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out) const {
+  recycle_outcomes(out);
+  StepContext c{*this, s, op, out};
+  c.key = key;
+  step_open_start(c);
+}
+
 // open, openat2 and statx: their walk takes no lock, and the open or getattr comes with
 // its last lookup (path_openat(), vfs_statx()), so the op is one step but where its walk
 // follows a symlink (walk_step() says why that is a boundary): a step ends there and the

@@ -112,6 +112,11 @@ class RunModel {
     // The file the register holds stays there until the executor stores the new one
     // (registers::defer()): the model's open lets it go, so a pin keeps it alive meanwhile.
     const model::FileRef kept = registers::defers(op, c) && op.fd >= 0 ? s.regs[op.fd] : model::FileRef{};
+    if (check_.fd_apart[index] && !model::tree::cursor(s, index, 0)) {  // not started: its dirfd read
+      model_.open_start(s, op, index, out);
+      for (model::Transition& t : out) number(t.next);
+      return;
+    }
     if (kept.empty()) {
       model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
     } else {
@@ -488,6 +493,7 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   add_ring_exits(out);
   learn_identities(history, out);
   mark_mkdirs_beside_statx(out);
+  mark_opens_beside_fd_releases(out);
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();

@@ -49,6 +49,9 @@ struct LookupCheck {
   // By input.ops index: a mkdir with a statx in flight beside it, which the model takes
   // in two steps (the parent's count, the name: model::mkdir_order()).
   std::vector<bool> counts_apart;
+  // By input.ops index: an fd-relative open whose dirfd another thread lets go beside it,
+  // which the model takes with its dirfd read as a step of its own (model open_start()).
+  std::vector<bool> fd_apart;
   // kIllegal: why the failing op's object was refused, when it was (the longest partial
   // linearization replayed, then the failing op: the kernel reported another object).
   std::string identity;

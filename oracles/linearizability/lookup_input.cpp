@@ -117,6 +117,28 @@ void mark_mkdirs_beside_statx(LookupCheck& out) {
   }
 }
 
+// Marks the fd-relative opens another thread's op lets the dirfd's register go beside (a
+// close of it, an open into it): the open reads the fd when its walk starts, so the model
+// takes that read as a step of its own (LookupModel::open_start()). An absolute path
+// reads no dirfd but under RESOLVE_IN_ROOT.
+void mark_opens_beside_fd_releases(LookupCheck& out) {
+  const std::vector<CheckOp>& ops = out.input.ops;
+  out.fd_apart.assign(ops.size(), false);
+  for (uint32_t i = 0; i < ops.size(); ++i) {
+    const CheckOp& c = ops[i];
+    const Op& op = *c.op;
+    if (op.kind != OpKind::kOpen || op.dirfd == kNoSlot || op.path.empty()) continue;
+    if (op.path[0] == '/' && !(op.resolve & RESOLVE_IN_ROOT)) continue;
+    for (const CheckOp& o : ops) {
+      const bool released = o.hung || o.result >= 0;
+      if (o.thread != c.thread && o.thread != kSetupThread && released && releases(*o.op, op.dirfd) && overlap(c, o)) {
+        out.fd_apart[i] = true;
+        break;
+      }
+    }
+  }
+}
+
 // Points the CheckOps of the chain ops at copies with their fixed outcome. Returns "" or,
 // for an op through a stale register that changes the namespace, why the model cannot
 // judge the history.

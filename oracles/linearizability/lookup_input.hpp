@@ -22,6 +22,9 @@ void learn_identities(const History& history, LookupCheck& out);
 
 // Marks the mkdirs a statx overlaps in real time, which the model takes in two steps.
 void mark_mkdirs_beside_statx(LookupCheck& out);
+// Marks the fd-relative opens whose dirfd another thread lets go beside them, which the
+// model takes with their path_init() as a step of its own.
+void mark_opens_beside_fd_releases(LookupCheck& out);
 
 // Points the chain ops' CheckOps at copies with their fixed outcome; "" or why the model
 // cannot judge the history.

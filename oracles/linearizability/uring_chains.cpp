@@ -58,16 +58,6 @@ void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op
 
 // Whether `op` lets the plain fd of register `r` go: a plain close of it, or an open
 // into it (FdTable::put() and put_fixed() close the fd the register held).
-bool releases(const Op& op, int8_t r) {
-  if (op.fd != r) return false;
-  return (op.kind == OpKind::kClose && !op.issue.fixed) || op.kind == OpKind::kOpen;
-}
-
-bool overlap(const CheckOp& a, const CheckOp& b) {
-  const int64_t a_end = a.hung ? INT64_MAX : a.return_ns, b_end = b.hung ? INT64_MAX : b.return_ns;
-  return a.call_ns < b_end && b.call_ns < a_end;
-}
-
 // An op reads a register's fd number when it is called or its SQE prepared, and the
 // kernel looks the number up later: another thread's close of that register in between
 // frees the number, and any open on the machine may take it, so the lookup may find any
@@ -97,6 +87,16 @@ void mark_fd_races(const CheckInput& input, ChainMarks& marks) {
 }
 
 }  // namespace
+
+bool releases(const Op& op, int8_t r) {
+  if (op.fd != r) return false;
+  return (op.kind == OpKind::kClose && !op.issue.fixed) || op.kind == OpKind::kOpen;
+}
+
+bool overlap(const CheckOp& a, const CheckOp& b) {
+  const int64_t a_end = a.hung ? INT64_MAX : a.return_ns, b_end = b.hung ? INT64_MAX : b.return_ns;
+  return a.call_ns < b_end && b.call_ns < a_end;
+}
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input) {
   std::vector<std::vector<uint32_t>> check_op(history.ops.size());  // per lane and index

@@ -40,4 +40,9 @@ struct ChainMarks {
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input);
 
+// Whether `op` lets register `r`'s plain fd go (a close of it, an open into it).
+bool releases(const Op& op, int8_t r);
+// Whether two ops overlap in real time (a hung op never returned).
+bool overlap(const CheckOp& a, const CheckOp& b);
+
 }  // namespace nfz::oracles::lin

@@ -246,6 +246,20 @@ const StepCase kCases[] = {
       {"mkdir(\"a\", 0755)", "mkdir(\"a/b\", 0755)"},
       {{0, "rmdir(\"a/b\")", 10, 20, "ok"}, {1, "mknod(\"a/b/f\", S_IFREG|0644)", 30, 40, "ok"}}},
      Verdict::kIllegal},
+    // path_init() reads the dirfd when the walk starts and holds its file: another
+    // thread's close(f2) after that does not reach the open, whose create comes later
+    // (the statx after the close still finds no "a/b"). Met on xfs: openat2(f6, "b",
+    // O_CREAT|O_EXCL) = ok beside a close(f6) and a walk that found no b after it.
+    {{"an open's dirfd read before a close, its create after",
+      {"mkdir(\"a\", 0755)", "f2 = open(\"a\", O_RDONLY|O_DIRECTORY)"},
+      {{0, "f3 = openat(f2, \"b\", O_WRONLY|O_CREAT|O_EXCL, 0644)", 10, 100, "ok"}, {1, "close(f2)", 20, 30, "ok"},
+       {1, "statx(\"a/b\", 0)", 40, 50, "ENOENT"}}},
+     Verdict::kOk},
+    {{"an open called after the close finds no dirfd",
+      {"mkdir(\"a\", 0755)", "f2 = open(\"a\", O_RDONLY|O_DIRECTORY)"},
+      {{0, "f3 = openat(f2, \"b\", O_WRONLY|O_CREAT|O_EXCL, 0644)", 35, 100, "ok"}, {1, "close(f2)", 20, 30, "ok"},
+       {1, "statx(\"a/b\", 0)", 40, 50, "ENOENT"}}},
+     Verdict::kIllegal},
 };
 
 class Steps : public ::testing::TestWithParam<StepCase> {};
