@@ -400,13 +400,12 @@ class RunModel {
   std::vector<bool> lone_;                          // by input.ops index: lone_ops()
 };
 
-// Replays an order of steps (CheckResult::partial or witness) from the initial state,
-// calling `seen(step, state after it)` for each; stops (false) where the order's outcome
-// is not one the model gives.
+// Replays an order of steps (CheckResult::partial or witness) from `s` (the state it
+// starts from), calling `seen(step, state after it)` for each; stops (false) where the
+// order's outcome is not one the model gives.
 template <typename Seen>
 bool replay(const RunModel& run, const LookupCheck& check, const std::vector<uint32_t>& order, model::State& s,
             Seen seen) {
-  s = run.initial();
   std::vector<model::Transition> out;
   for (uint32_t step : order) {
     const uint32_t op = step & ~kStepBit;
@@ -423,10 +422,10 @@ bool replay(const RunModel& run, const LookupCheck& check, const std::vector<uin
   return true;
 }
 
-// Replays the longest partial linearization of a failing check, then the failing op: if
-// an outcome equal to the observed one was refused for its object, says why.
-std::string explain_identity(const RunModel& run, const LookupCheck& check) {
-  model::State s;
+// Replays the longest partial linearization of a failing check from `s` (the state at its
+// cut), then the failing op: if an outcome equal to the observed one was refused for its
+// object, says why.
+std::string explain_identity(const RunModel& run, const LookupCheck& check, model::State s) {
   if (!replay(run, check, check.result.partial, s, [](uint32_t, const model::State&) {})) return "";
   std::vector<model::Transition> out;
   std::string why;
@@ -472,9 +471,10 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();
-  out.result = check_linearizable(run_model, out.input, budget, witness);
+  model::State partial_from;
+  out.result = check_linearizable(run_model, out.input, budget, witness, &partial_from);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (out.result.verdict == Verdict::kIllegal) out.identity = explain_identity(run_model, out);
+  if (out.result.verdict == Verdict::kIllegal) out.identity = explain_identity(run_model, out, std::move(partial_from));
   return "";
 }
 
@@ -485,7 +485,7 @@ std::string explain_steps(const LookupCheck& check) {
   const RunModel run(model, check);
   std::string text = "an order of steps that explains the history (" + std::to_string(order.size()) + "):\n";
   size_t n = 0;
-  model::State s;
+  model::State s = run.initial();
   std::vector<uint64_t> before;
   const bool whole = replay(run, check, order, s, [&](uint32_t step, const model::State& after) {
     const uint32_t op = step & ~kStepBit;
