@@ -103,6 +103,14 @@ struct Cut {
   State state;
 };
 
+// Empties `out` before a model step: a model that keeps its states' storage for reuse
+// says so with `void recycle(std::vector<Transition>&) const`.
+template <Model M>
+void clear_steps(const M& model, std::vector<ModelTransition<M>>& out) {
+  if constexpr (requires { model.recycle(out); }) model.recycle(out);
+  else out.clear();
+}
+
 // One pass over the marks. With kTrackPaths every configuration remembers the order that
 // led to it (an append-only tree of nodes), so that a failure can show the longest partial
 // linearization; the first pass runs without, and only a failing history is searched again.
@@ -202,7 +210,7 @@ class Search {
         const int s = std::countr_zero(rest);
         const CheckOp& c = input_.ops[op_of_slot_[s]];
         auto& out = transitions_[s];
-        out.clear();
+        clear_steps(model_, out);
         step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
@@ -262,7 +270,7 @@ class Search {
           if (!is_intermediate<M>(t.result)) continue;
           const bool walk = walks_only(i, s, k);
           if (walk && steps.size() < kMaxAbsorbed && !walk_met(t.next, candidate, s, movers, i)) {
-            more_.clear();
+            clear_steps(model_, more_);
             step_op(model_, t.next, input_, candidate, more_);
             ++result_.stats.steps;
             const uint32_t through = extend(paths[k], candidate | kStepBit);

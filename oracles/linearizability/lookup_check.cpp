@@ -7,6 +7,7 @@
 
 #include "core/flags.hpp"
 #include "model/lookup/profile.hpp"
+#include "model/lookup/state_pool.hpp"
 #include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
 #include "model/lookup/walk.hpp"
@@ -54,8 +55,8 @@ class RunModel {
       for (model::Transition& t : out) number(t.next);
       return;
     }
-    out.clear();
-    out.push_back({chain_results_[chained], s});
+    model::recycle_outcomes(out);
+    out.push_back({chain_results_[chained], model::copy_state(s)});
   }
 
   // As step(), and a successful outcome equal to the observed one must reach the object
@@ -74,7 +75,7 @@ class RunModel {
     if (op.kind == OpKind::kOpen && op.fd == kNoSlot) {
       for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
         if (model::tree::pinned(s, index, kOpened + access) != model::kNoIno) {
-          out.clear();
+          model::recycle_outcomes(out);
           out.push_back(registers::close_unkept(s, index, c.result));
           number(out.back().next);
           return;
@@ -153,13 +154,13 @@ class RunModel {
   // The executor's fd registers as steps of their own (register_steps.hpp), numbered.
   void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
                      int32_t result, std::vector<model::Transition>& out) const {
-    out.clear();
+    model::recycle_outcomes(out);
     out.push_back(registers::fill(s, op, index, held, access, result));
     number(out.back().next);
   }
   void put_fixed(const model::State& s, const Op& op, uint32_t index, int32_t result,
                  std::vector<model::Transition>& out) const {
-    out.clear();
+    model::recycle_outcomes(out);
     out.push_back(registers::put_fixed(s, op, index, result));
     number(out.back().next);
   }
@@ -185,7 +186,8 @@ class RunModel {
   bool walk_meets(const model::State& before, const model::State& walked, const CheckInput& input, uint32_t walker,
                   uint32_t other) const {
     const Probing probing(probing_);
-    model::State at = walked;
+    model::State& at = meet_at_;
+    at = walked;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, other, meet_);
       const model::Transition* next_walk = nullptr;
@@ -251,7 +253,8 @@ class RunModel {
     const CheckOp& c = input.ops[index];
     if (c.hung) return -1;
     std::vector<model::Transition>& out = through_;
-    model::State at = s;
+    model::State& at = through_at_;
+    at = s;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, index, out);
       const model::Transition* walked = nullptr;
@@ -336,8 +339,8 @@ class RunModel {
   // The last step of a statx whose walk holds `held`: the attributes as they are now.
   void statx_attributes(const model::State& s, const CheckInput& input, uint32_t index, model::Ino held,
                         std::vector<model::Transition>& out) const {
-    out.clear();
-    out.push_back({0, s, held});
+    model::recycle_outcomes(out);
+    out.push_back({0, model::copy_state(s), held});
     model::Transition& t = out.back();
     const model::IdentityCheck id = model::bind_identity(t.next, held, check_.seen[index], check_.nlink_rule);
     if (id.error != model::IdentityError::kNone) {
@@ -348,6 +351,10 @@ class RunModel {
     if (holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
     number(t.next);
   }
+
+  // Empties `out` for the search's next step, its states' storage kept for the model's
+  // copies (state_pool.hpp).
+  void recycle(std::vector<model::Transition>& out) const { model::recycle_outcomes(out); }
 
   // step_op() writes why it refused an outcome into `*why` (null: not asked).
   void explain_into(std::string* why) const { explain_ = why; }
@@ -396,6 +403,7 @@ class RunModel {
   mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
+  mutable model::State meet_at_, through_at_;       // walk_meets()', steps_through()'s
   mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
   std::vector<bool> lone_;                          // by input.ops index: lone_ops()
 };
