@@ -11,10 +11,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/op.hpp"
@@ -103,9 +105,22 @@ struct WalkCursor {
   bool operator==(const WalkCursor&) const = default;
 };
 
+// Two vectors compared as bytes (no padding in the element type, so equal bytes are equal
+// values).
+template <typename T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+  static_assert(std::has_unique_object_representations_v<T>);
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
 class State {
  public:
-  bool operator==(const State&) const = default;
+  // Every member equal (as `= default` would say), the entries and nodes first and as bytes:
+  // a search compares states often, and a change of the namespace changes them first.
+  bool operator==(const State& o) const {
+    return same_bytes(dirents, o.dirents) && same_bytes(nodes, o.nodes) && same_bytes(pins, o.pins) &&
+           regs == o.regs && fixed == o.fixed && cursors == o.cursors;
+  }
   size_t hash() const;
 
   // The representation, used by the model's own files (model/lookup/*.cpp).

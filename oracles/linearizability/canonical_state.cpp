@@ -11,32 +11,39 @@ using model::kNoIno;
 using model::NodeType;
 namespace tree = model::tree;
 
-void CanonicalNumbering::visit(Ino ino) {
-  if (ino >= label_.size() || label_[ino] != kNoIno) return;
-  label_[ino] = static_cast<Ino>(order_.size());
-  order_.push_back(ino);
-}
-
 // Breadth first: a directory's entries in the order of their sorted keys (name ids, which
 // are interned once per process), then the node's parent (for a removed directory, the
 // removed directory that held it).
 void CanonicalNumbering::drain(const model::State& s) {
-  for (; next_ < order_.size(); ++next_) {
+  for (; next_ < count_; ++next_) {
     const Ino old = order_[next_];
     const model::Node& n = s.nodes[old];
-    if (n.type == NodeType::kDir) {
-      auto it = std::lower_bound(s.dirents.begin(), s.dirents.end(), tree::dirent_key(old, 0, 0));
-      for (; it != s.dirents.end() && tree::dirent_dir(*it) == old; ++it) visit(tree::dirent_ino(*it));
-    }
+    if (n.type == NodeType::kDir)
+      for (uint32_t k = first_[old]; k < first_[old + 1]; ++k) visit(tree::dirent_ino(s.dirents[k]));
     visit(n.parent);
+  }
+}
+
+// The entries of directory d are dirents[first_[d] .. first_[d + 1]): they are sorted by
+// directory first.
+void CanonicalNumbering::index_entries(const model::State& s) {
+  const size_t n = s.nodes.size();
+  first_.resize(n + 1);
+  uint32_t k = 0;
+  const auto entries = static_cast<uint32_t>(s.dirents.size());
+  for (size_t d = 0; d <= n; ++d) {
+    while (k < entries && tree::dirent_dir(s.dirents[k]) < d) ++k;
+    first_[d] = k;
   }
 }
 
 void CanonicalNumbering::apply(model::State& s) {
   const size_t n = s.nodes.size();
   label_.assign(n, kNoIno);
-  order_.clear();
+  order_.resize(n);
+  count_ = 0;
   next_ = 0;
+  index_entries(s);
   visit(model::kRootIno);
   drain(s);
   for (const auto* refs : {&s.regs, &s.fixed}) {
@@ -59,12 +66,12 @@ void CanonicalNumbering::apply(model::State& s) {
   // Nodes nothing reaches (the model frees those: kept only as a fallback, in old order).
   for (size_t i = 0; i < n; ++i)
     if (s.nodes[i].type != NodeType::kFree) visit(static_cast<Ino>(i));
-  bool identity = order_.size() == n;
+  bool identity = count_ == n;
   for (size_t i = 0; identity && i < n; ++i) identity = order_[i] == i;
   if (identity) return;
 
-  nodes_.resize(order_.size());
-  for (size_t k = 0; k < order_.size(); ++k) {
+  nodes_.resize(count_);
+  for (size_t k = 0; k < count_; ++k) {
     nodes_[k] = s.nodes[order_[k]];
     const Ino p = nodes_[k].parent;
     nodes_[k].parent = p < n && label_[p] != kNoIno ? label_[p] : static_cast<Ino>(k);

@@ -24,12 +24,19 @@ class CanonicalNumbering {
   void apply(model::State& s);
 
  private:
-  void visit(model::Ino ino);
+  void visit(model::Ino ino) {
+    if (ino >= label_.size() || label_[ino] != model::kNoIno) return;
+    label_[ino] = static_cast<model::Ino>(count_);
+    order_[count_++] = ino;
+  }
   void drain(const model::State& s);
+  void index_entries(const model::State& s);
 
   std::vector<model::Ino> label_;  // old number -> new, kNoIno while unvisited
-  std::vector<model::Ino> order_;  // new number -> old
+  std::vector<model::Ino> order_;  // new number -> old: the first count_ (sized for all)
+  size_t count_ = 0;
   size_t next_ = 0;                // first of order_ not yet expanded
+  std::vector<uint32_t> first_;    // index_entries()'s
   std::vector<model::Node> nodes_;
   std::vector<uint64_t> dirents_;
 };

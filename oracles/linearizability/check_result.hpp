@@ -44,10 +44,14 @@ struct CheckResult {
   // taken effect), and at the return of `failing_op` no order explains it any more.
   uint32_t failing_op = 0;
   size_t failing_mark = 0;
-  // The longest partial linearization found in that prefix: op indexes, in linearization
-  // order, every one with its observed outcome accepted by the model, consistent with real
-  // time. A step of an op before its last one is op | kStepBit.
+  // The longest partial linearization found in that prefix after marks[0 .. partial_after)
+  // (a quiescent cut: every op called before it returned before it, and the search carried
+  // one model state across it, which explains them all; 0: from the initial state): op
+  // indexes, in linearization order, every one with its observed outcome accepted by the
+  // model from that state on, consistent with real time. A step of an op before its last
+  // one is op | kStepBit.
   std::vector<uint32_t> partial;
+  size_t partial_after = 0;
   // kOk, when asked for (check_linearizable()'s `witness`): one order of steps that
   // explains the whole history, as `partial`.
   std::vector<uint32_t> witness;

@@ -95,6 +95,22 @@ void step_op(const M& model, const ModelState<M>& s, const CheckInput& input, ui
   else model.step(s, *input.ops[op].op, out);
 }
 
+// A quiescent cut of a search: the marks before `mark` are consumed, no op is in flight,
+// and `state` is the one state carried across it.
+template <typename State>
+struct Cut {
+  size_t mark = 0;
+  State state;
+};
+
+// Empties `out` before a model step: a model that keeps its states' storage for reuse
+// says so with `void recycle(std::vector<Transition>&) const`.
+template <Model M>
+void clear_steps(const M& model, std::vector<ModelTransition<M>>& out) {
+  if constexpr (requires { model.recycle(out); }) model.recycle(out);
+  else out.clear();
+}
+
 // One pass over the marks. With kTrackPaths every configuration remembers the order that
 // led to it (an append-only tree of nodes), so that a failure can show the longest partial
 // linearization; the first pass runs without, and only a failing history is searched again.
@@ -105,16 +121,18 @@ class Search {
   using Transition = ModelTransition<M>;
 
   Search(const M& model, const CheckInput& input, const Budget& budget)
-      : model_(model), input_(input), budget_(budget), slot_(input.ops.size(), -1) {
+      : model_(model), input_(input), budget_(budget), slot_(input.ops.size(), -1), cut_{0, model.initial()} {
     pure_.reserve(input.ops.size());
     for (const CheckOp& c : input.ops) pure_.push_back(!c.hung && is_pure_outcome(model, *c.op, c.result));
   }
 
-  CheckResult run(size_t mark_count) {
+  // Searches marks [from.mark, mark_count) from the quiescent cut `from` (the initial
+  // state before the first mark, or a cut() of an earlier pass over the same input).
+  CheckResult run(size_t mark_count, Cut<State> from) {
     start_ = std::chrono::steady_clock::now();
     if constexpr (kTrackPaths) nodes_.push_back({0, 0, 0});
-    frontier_.insert({model_.initial(), 0, 0, 0});
-    for (size_t m = 0; m < mark_count; ++m) {
+    frontier_.insert({std::move(from.state), 0, 0, 0});
+    for (size_t m = from.mark; m < mark_count; ++m) {
       const Mark& mark = input_.marks[m];
       if (!mark.is_return) {
         if (!call(mark.op)) return unknown("more than 64 ops in flight at once");
@@ -128,11 +146,18 @@ class Search {
         if constexpr (kTrackPaths) result_.partial = path_of(deepest_);
         return std::move(result_);
       }
+      if constexpr (!kTrackPaths)
+        if (in_flight_ == 0 && frontier_.size() == 1) remember_cut(m + 1);
     }
     result_.verdict = Verdict::kOk;
     if constexpr (kTrackPaths) result_.witness = path_of(frontier_[0].path);
     return std::move(result_);
   }
+
+  // The last quiescent cut the search carried one state across before its end or its
+  // failing return: nothing in flight, and that state alone explains every op before it
+  // (an op called before the cut returned before it), so a later pass may start there.
+  const Cut<State>& last_cut() const { return cut_; }
 
  private:
   struct Node {
@@ -185,7 +210,7 @@ class Search {
         const int s = std::countr_zero(rest);
         const CheckOp& c = input_.ops[op_of_slot_[s]];
         auto& out = transitions_[s];
-        out.clear();
+        clear_steps(model_, out);
         step_op(model_, work_[i].state, input_, op_of_slot_[s], out);
         ++result_.stats.steps;
         if (!pure_[op_of_slot_[s]]) continue;
@@ -245,7 +270,7 @@ class Search {
           if (!is_intermediate<M>(t.result)) continue;
           const bool walk = walks_only(i, s, k);
           if (walk && steps.size() < kMaxAbsorbed && !walk_met(t.next, candidate, s, movers, i)) {
-            more_.clear();
+            clear_steps(model_, more_);
             step_op(model_, t.next, input_, candidate, more_);
             ++result_.stats.steps;
             const uint32_t through = extend(paths[k], candidate | kStepBit);
@@ -413,6 +438,11 @@ class Search {
     return std::move(result_);
   }
 
+  void remember_cut(size_t mark) {
+    cut_.mark = mark;
+    cut_.state = frontier_[0].state;
+  }
+
   const M& model_;
   const CheckInput& input_;
   Budget budget_;
@@ -437,26 +467,39 @@ class Search {
   std::chrono::steady_clock::time_point start_;
   std::string why_;
   CheckResult result_;
+  Cut<State> cut_;
 };
 
 }  // namespace detail
 
 // Checks `input` against `model`. A violation is searched a second time up to the failing
-// return with the linearization orders tracked, to give the longest partial linearization;
-// with `witness`, a linearizable history is searched a second time for one order that
-// explains it.
+// return with the linearization orders tracked, to give the longest partial linearization,
+// from the last quiescent cut before it that one state explains (CheckResult::partial_after;
+// `partial_from`, if given, gets that state); with `witness`, a linearizable history is
+// searched a second time for one order that explains it.
 template <Model M>
 CheckResult check_linearizable(const M& model, const CheckInput& input, const Budget& budget = {},
-                               bool witness = false) {
-  CheckResult first = detail::Search<M, false>(model, input, budget).run(input.marks.size());
+                               bool witness = false, ModelState<M>* partial_from = nullptr) {
+  detail::Search<M, false> search(model, input, budget);
+  CheckResult first = search.run(input.marks.size(), {0, model.initial()});
   if (first.verdict == Verdict::kOk && witness) {
-    CheckResult traced = detail::Search<M, true>(model, input, budget).run(input.marks.size());
+    CheckResult traced = detail::Search<M, true>(model, input, budget).run(input.marks.size(), {0, model.initial()});
     if (traced.verdict == Verdict::kOk) first.witness = std::move(traced.witness);
     return first;
   }
   if (first.verdict != Verdict::kIllegal) return first;
-  CheckResult traced = detail::Search<M, true>(model, input, budget).run(first.failing_mark + 1);
-  if (traced.verdict == Verdict::kIllegal) first.partial = std::move(traced.partial);
+  // The traced pass starts at the last quiescent cut the first pass carried one state
+  // across: from there it is the same search, so it fails at the same return, and the
+  // ops before the cut need no order of their own (that state explains them all).
+  const detail::Cut<ModelState<M>>& cut = search.last_cut();
+  CheckResult traced = detail::Search<M, true>(model, input, budget).run(first.failing_mark + 1, cut);
+  if (traced.verdict == Verdict::kIllegal) {
+    first.partial = std::move(traced.partial);
+    first.partial_after = cut.mark;
+    if (partial_from) *partial_from = cut.state;
+  } else if (partial_from) {
+    *partial_from = model.initial();
+  }
   return first;
 }
 

@@ -76,9 +76,11 @@ std::vector<bool> lone_ops(const LookupCheck& check) {
   const CheckInput& input = check.input;
   std::vector<bool> lone(input.ops.size(), false);
   if (!run_allows(input)) return lone;
+  std::vector<bool> plain(input.ops.size());  // by_paths(), once per op
   for (size_t i = 0; i < input.ops.size(); ++i) {
     const CheckOp& c = input.ops[i];
-    lone[i] = !c.hung && by_paths(check, c);
+    plain[i] = by_paths(check, c);
+    lone[i] = !c.hung && plain[i];
   }
   // Each op against every op overlapping it: those in flight at its call and those called
   // before its return (marks are in real-time order).
@@ -89,10 +91,10 @@ std::vector<bool> lone_ops(const LookupCheck& check) {
       continue;
     }
     const CheckOp& c = input.ops[m.op];
-    const bool mine_by_paths = !c.hung && by_paths(check, c);
+    const bool mine_by_paths = !c.hung && plain[m.op];
     for (uint32_t other : in_flight) {
       const CheckOp& o = input.ops[other];
-      const bool both = mine_by_paths && by_paths(check, o);
+      const bool both = mine_by_paths && plain[other];
       const model::KernelId kid = check.seen[m.op].kid;
       const bool same_object = kid != model::kNoKernelId && check.seen[other].kid == kid;
       if (!both || same_object || touch(*c.op, *o.op)) lone[m.op] = lone[other] = false;

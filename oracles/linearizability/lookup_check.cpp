@@ -10,6 +10,7 @@
 #include "core/flags.hpp"
 #include "core/text.hpp"
 #include "model/lookup/profile.hpp"
+#include "model/lookup/state_pool.hpp"
 #include "model/lookup/step_context.hpp"
 #include "model/lookup/tree.hpp"
 #include "model/lookup/walk.hpp"
@@ -72,8 +73,8 @@ class RunModel {
       for (model::Transition& t : out) number(t.next);
       return;
     }
-    out.clear();
-    out.push_back({chain_results_[chained], s});
+    model::recycle_outcomes(out);
+    out.push_back({chain_results_[chained], model::copy_state(s)});
   }
 
   // As step(), and a successful outcome equal to the observed one must reach the object
@@ -92,7 +93,7 @@ class RunModel {
     if (op.kind == OpKind::kOpen && op.fd == kNoSlot) {
       for (int access = 1; access <= static_cast<int>(model::Access::kPath); ++access)
         if (model::tree::pinned(s, index, kOpened + access) != model::kNoIno) {
-          out.clear();
+          model::recycle_outcomes(out);
           out.push_back(registers::close_unkept(s, index, c.result));
           number(out.back().next);
           return;
@@ -177,13 +178,13 @@ class RunModel {
   // The executor's fd registers as steps of their own (register_steps.hpp), numbered.
   void fill_register(const model::State& s, const Op& op, uint32_t index, model::Ino held, model::Access access,
                      int32_t result, std::vector<model::Transition>& out) const {
-    out.clear();
+    model::recycle_outcomes(out);
     out.push_back(registers::fill(s, op, index, held, access, result));
     number(out.back().next);
   }
   void put_fixed(const model::State& s, const Op& op, uint32_t index, int32_t result,
                  std::vector<model::Transition>& out) const {
-    out.clear();
+    model::recycle_outcomes(out);
     out.push_back(registers::put_fixed(s, op, index, result));
     number(out.back().next);
   }
@@ -209,7 +210,8 @@ class RunModel {
   bool walk_meets(const model::State& before, const model::State& walked, const CheckInput& input, uint32_t walker,
                   uint32_t other) const {
     const Probing probing(probing_);
-    model::State at = walked;
+    model::State& at = meet_at_;
+    at = walked;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, other, meet_);
       const model::Transition* next_walk = nullptr;
@@ -275,7 +277,8 @@ class RunModel {
     const CheckOp& c = input.ops[index];
     if (c.hung) return -1;
     std::vector<model::Transition>& out = through_;
-    model::State at = s;
+    model::State& at = through_at_;
+    at = s;
     for (int walks = 0; walks < kMaxStepsThrough; ++walks) {
       step_op(at, input, index, out);
       const model::Transition* walked = nullptr;
@@ -360,8 +363,8 @@ class RunModel {
   // The last step of a statx whose walk holds `held`: the attributes as they are now.
   void statx_attributes(const model::State& s, const CheckInput& input, uint32_t index, model::Ino held,
                         std::vector<model::Transition>& out) const {
-    out.clear();
-    out.push_back({0, s, held});
+    model::recycle_outcomes(out);
+    out.push_back({0, model::copy_state(s), held});
     model::Transition& t = out.back();
     const model::IdentityCheck id = model::bind_identity(t.next, held, check_.seen[index], check_.nlink_rule);
     if (id.error != model::IdentityError::kNone) {
@@ -372,6 +375,10 @@ class RunModel {
     if (holds_walks(t.next)) forget_repeatable_walks(t.next, input, index);
     number(t.next);
   }
+
+  // Empties `out` for the search's next step, its states' storage kept for the model's
+  // copies (state_pool.hpp).
+  void recycle(std::vector<model::Transition>& out) const { model::recycle_outcomes(out); }
 
   // step_op() writes why it refused an outcome into `*why` (null: not asked).
   void explain_into(std::string* why) const { explain_ = why; }
@@ -420,17 +427,17 @@ class RunModel {
   mutable std::vector<model::Transition> through_;  // steps_through()'s scratch
   mutable std::vector<model::Transition> meet_;     // walk_meets()'s scratch
   mutable model::State keeping_;                    // step_op()'s scratch
+  mutable model::State meet_at_, through_at_;       // walk_meets()', steps_through()'s
   mutable bool probing_ = false;                    // in walk_meets(): number() does nothing
   std::vector<bool> lone_;                          // by input.ops index: lone_ops()
 };
 
-// Replays an order of steps (CheckResult::partial or witness) from the initial state,
-// calling `seen(step, state after it)` for each; stops (false) where the order's outcome
-// is not one the model gives.
+// Replays an order of steps (CheckResult::partial or witness) from `s` (the state it
+// starts from), calling `seen(step, state after it)` for each; stops (false) where the
+// order's outcome is not one the model gives.
 template <typename Seen>
 bool replay(const RunModel& run, const LookupCheck& check, const std::vector<uint32_t>& order, model::State& s,
             Seen seen) {
-  s = run.initial();
   std::vector<model::Transition> out;
   for (uint32_t step : order) {
     const uint32_t op = step & ~kStepBit;
@@ -447,10 +454,10 @@ bool replay(const RunModel& run, const LookupCheck& check, const std::vector<uin
   return true;
 }
 
-// Replays the longest partial linearization of a failing check, then the failing op: if
-// an outcome equal to the observed one was refused for its object, says why.
-std::string explain_identity(const RunModel& run, const LookupCheck& check) {
-  model::State s;
+// Replays the longest partial linearization of a failing check from `s` (the state at its
+// cut), then the failing op: if an outcome equal to the observed one was refused for its
+// object, says why.
+std::string explain_identity(const RunModel& run, const LookupCheck& check, model::State s) {
   if (!replay(run, check, check.result.partial, s, [](uint32_t, const model::State&) {})) return "";
   std::vector<model::Transition> out;
   std::string why;
@@ -497,9 +504,10 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
   auto start = std::chrono::steady_clock::now();
-  out.result = check_linearizable(run_model, out.input, budget, witness);
+  model::State partial_from;
+  out.result = check_linearizable(run_model, out.input, budget, witness, &partial_from);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (out.result.verdict == Verdict::kIllegal) out.identity = explain_identity(run_model, out);
+  if (out.result.verdict == Verdict::kIllegal) out.identity = explain_identity(run_model, out, std::move(partial_from));
   return "";
 }
 
@@ -510,7 +518,7 @@ std::string explain_steps(const LookupCheck& check) {
   const RunModel run(model, check);
   std::string text = "an order of steps that explains the history (" + std::to_string(order.size()) + "):\n";
   size_t n = 0;
-  model::State s;
+  model::State s = run.initial();
   std::vector<uint64_t> before;
   const bool whole = replay(run, check, order, s, [&](uint32_t step, const model::State& after) {
     const uint32_t op = step & ~kStepBit;

@@ -21,6 +21,14 @@ std::string stats_line(const CheckInput& input, const CheckResult& r, double sec
   return buf;
 }
 
+// Where a partial linearization starts when not at the first mark: a quiescent cut.
+std::string after_cut(const CheckInput& input, size_t cut) {
+  size_t before = 0;
+  for (size_t m = 0; m < cut; ++m) before += input.marks[m].is_return ? 0 : 1;
+  return "after the first " + std::to_string(cut) + " calls and returns (" + std::to_string(before) +
+         " ops, all returned there: one model state explains them, their order is not listed)";
+}
+
 }  // namespace
 
 std::string text_report(const CheckInput& input, const CheckResult& r, double seconds) {
@@ -53,6 +61,7 @@ std::string text_report(const CheckInput& input, const CheckResult& r, double se
   for (uint32_t op : in_flight) out += "  " + op_label(input.ops[op]) + "  " + describe_outcome(input.ops[op]) + "\n";
   const size_t n = r.partial.size();
   out += "longest partial linearization: " + std::to_string(n) + " ops";
+  if (r.partial_after > 0) out += " " + after_cut(input, r.partial_after);
   if (n > kReportTailOps) out += " (the last " + std::to_string(kReportTailOps) + " shown)";
   out += "\n";
   for (size_t i = n > kReportTailOps ? n - kReportTailOps : 0; i < n; ++i) {

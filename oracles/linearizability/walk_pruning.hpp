@@ -3,8 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 #include <vector>
 
 #include "model/lookup/lookup_model.hpp"
@@ -12,12 +10,7 @@
 
 namespace nfz::oracles::lin {
 
-// Compared as bytes (no padding in the element type, so equal bytes are equal values).
-template <typename T>
-bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
-  static_assert(std::has_unique_object_representations_v<T>);
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
+using model::same_bytes;
 
 // Three kinds of pin other ops do see: a parent an op holds locked (they wait for it), a
 // mkdir's count made before its name (a statx reads it; step_mkdir()) and an open file no

@@ -9,6 +9,7 @@
 #include "lin_history_builder.hpp"
 #include "lin_toy_model.hpp"
 #include "oracles/linearizability/checker.hpp"
+#include "oracles/linearizability/report.hpp"
 
 namespace nfz::oracles::lin {
 namespace {
@@ -119,16 +120,23 @@ bool naive_accepts(const toy::FlatModel& model, const CheckInput& input) {
   return true;
 }
 
-// Whether `order` is a linearization of part of `input`: each op once, no op before one
-// that returned before it was called, every outcome accepted by the model in turn.
-bool partial_is_valid(const toy::FlatModel& model, const CheckInput& input, const std::vector<uint32_t>& order) {
+// Whether `order` is a linearization of part of `input` after marks[0 .. after) from
+// `from`: the marks before `after` a quiescent cut (every op called there returned there),
+// each op of `order` called after it and once, no op before one that returned before it
+// was called, every outcome accepted by the model in turn.
+bool partial_is_valid(const toy::FlatModel& model, const CheckInput& input, const std::vector<uint32_t>& order,
+                      size_t after = 0, const toy::FlatState& from = {}) {
   std::vector<size_t> call_at(input.ops.size()), return_at(input.ops.size(), SIZE_MAX);
   for (size_t i = 0; i < input.marks.size(); ++i)
     (input.marks[i].is_return ? return_at : call_at)[input.marks[i].op] = i;
-  for (size_t i = 0; i < order.size(); ++i)
+  for (size_t i = 0; i < after; ++i)
+    if (!input.marks[i].is_return && return_at[input.marks[i].op] >= after) return false;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (call_at[order[i]] < after) return false;
     for (size_t j = i + 1; j < order.size(); ++j)
       if (order[i] == order[j] || return_at[order[j]] < call_at[order[i]]) return false;
-  std::vector<toy::FlatState> states = {model.initial()};
+  }
+  std::vector<toy::FlatState> states = {from};
   std::vector<toy::FlatTransition> out;
   for (uint32_t op : order) {
     std::vector<toy::FlatState> next;
@@ -171,13 +179,46 @@ TEST(LinearizabilityHistories, IllegalCasesAreRejected) {
     SCOPED_TRACE(c.name);
     History h = testing::build_history(c);
     CheckInput input = input_of(h);
-    CheckResult r = check_linearizable(model, input);
+    toy::FlatState from;
+    CheckResult r = check_linearizable(model, input, {}, false, &from);
     ASSERT_EQ(r.verdict, Verdict::kIllegal) << r.reason;
     EXPECT_LT(r.failing_mark, input.marks.size());
     EXPECT_TRUE(input.marks[r.failing_mark].is_return);
     EXPECT_EQ(input.marks[r.failing_mark].op, r.failing_op);
-    EXPECT_TRUE(partial_is_valid(model, input, r.partial));
+    EXPECT_LE(r.partial_after, r.failing_mark);
+    if (r.partial_after == 0) EXPECT_TRUE(from == model.initial());
+    EXPECT_TRUE(partial_is_valid(model, input, r.partial, r.partial_after, from));
   }
+}
+
+// The traced pass starts at the last quiescent cut the search carried one state across:
+// here after the create and the statx (marks 0..3), with "a" made; the statx of "b" spans
+// the later point where nothing else is in flight, so no cut comes after it.
+TEST(LinearizabilityHistories, PartialStartsAtTheLastCutOneStateExplains) {
+  toy::FlatModel model;
+  const HistoryCase c = {"statx_after_returned_unlink_past_a_cut",
+                         {},
+                         {{0, kCreateA, 0, 1, "ok"},
+                          {1, kStatA, 2, 3, "ok"},
+                          {0, kUnlinkA, 5, 10, "ok"},
+                          {1, kStatA, 6, 7, "ok"},
+                          {2, kStatB, 8, 13, "ENOENT"},
+                          {1, kStatA, 11, 12, "ok"}}};
+  History h = testing::build_history(c);
+  CheckInput input = input_of(h);
+  toy::FlatState from;
+  CheckResult r = check_linearizable(model, input, {}, false, &from);
+  ASSERT_EQ(r.verdict, Verdict::kIllegal);
+  EXPECT_EQ(r.partial_after, 4u);
+  EXPECT_EQ(from.kind("a"), toy::Kind::kFile);
+  EXPECT_TRUE(partial_is_valid(model, input, r.partial, r.partial_after, from));
+  EXPECT_FALSE(partial_is_valid(model, input, r.partial, 0, model.initial())) << "the partial order needs the cut's state";
+  EXPECT_EQ(r.partial.size(), 3u);  // the unlink and two statx
+  const std::string text = text_report(input, r, 0);
+  EXPECT_NE(text.find("longest partial linearization: 3 ops after the first 4 calls and returns (2 ops, all "
+                      "returned there: one model state explains them"),
+            std::string::npos)
+      << text;
 }
 
 TEST(LinearizabilityHistories, FailingPrefixIsTheSmallest) {
