@@ -51,7 +51,12 @@ static void load_modules(void) {
   if (!list) return;
   for (char* line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
     int fd = open(line, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) != 0 && errno != EEXIST)) {
+    // A compressed module (Debian's 6.12 ships .ko.xz) is the kernel's to decompress
+    // (CONFIG_MODULE_DECOMPRESS): finit_module() takes it only with this flag.
+    const size_t n = strlen(line);
+    const int compressed = n > 3 && strcmp(line + n - 3, ".ko") != 0;
+    const int flags = compressed ? 4 /* MODULE_INIT_COMPRESSED_FILE */ : 0;
+    if (fd < 0 || (syscall(SYS_finit_module, fd, "", flags) != 0 && errno != EEXIST)) {
       char detail[512];
       snprintf(detail, sizeof detail, "%s: %s", line, strerror(errno));
       say("module", detail);
