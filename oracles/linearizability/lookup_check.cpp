@@ -112,12 +112,12 @@ class RunModel {
         return statx_attributes(s, input, index, held, out);
     // The file the register holds stays there until the executor stores the new one
     // (registers::defer()): the model's open lets it go, so a pin keeps it alive meanwhile.
-    const model::FileRef kept = registers::defers(op, c) && op.fd >= 0 ? s.regs[op.fd] : model::FileRef{};
     if (check_.fd_apart[index] && !model::tree::cursor(s, index, 0)) {  // not started: its dirfd read
       model_.open_start(s, op, index, out);
       for (model::Transition& t : out) number(t.next);
       return;
     }
+    const model::FileRef kept = registers::defers(op, c) && op.fd >= 0 ? s.regs[op.fd] : model::FileRef{};
     if (kept.empty()) {
       model_.step_in_steps(s, op, index, out, check_.counts_apart[index]);
     } else {

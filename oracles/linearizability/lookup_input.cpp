@@ -129,13 +129,7 @@ void mark_opens_beside_fd_releases(LookupCheck& out) {
     const Op& op = *c.op;
     if (op.kind != OpKind::kOpen || op.dirfd == kNoSlot || op.path.empty()) continue;
     if (op.path[0] == '/' && !(op.resolve & RESOLVE_IN_ROOT)) continue;
-    for (const CheckOp& o : ops) {
-      const bool released = o.hung || o.result >= 0;
-      if (o.thread != c.thread && o.thread != kSetupThread && released && releases(*o.op, op.dirfd) && overlap(c, o)) {
-        out.fd_apart[i] = true;
-        break;
-      }
-    }
+    out.fd_apart[i] = released_beside(out.input, c, op.dirfd);
   }
 }
 

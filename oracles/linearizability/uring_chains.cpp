@@ -58,6 +58,16 @@ void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op
 
 // Whether `op` lets the plain fd of register `r` go: a plain close of it, or an open
 // into it (FdTable::put() and put_fixed() close the fd the register held).
+bool releases(const Op& op, int8_t r) {
+  if (op.fd != r) return false;
+  return (op.kind == OpKind::kClose && !op.issue.fixed) || op.kind == OpKind::kOpen;
+}
+
+bool overlap(const CheckOp& a, const CheckOp& b) {
+  const int64_t a_end = a.hung ? INT64_MAX : a.return_ns, b_end = b.hung ? INT64_MAX : b.return_ns;
+  return a.call_ns < b_end && b.call_ns < a_end;
+}
+
 // An op reads a register's fd number when it is called or its SQE prepared, and the
 // kernel looks the number up later: another thread's close of that register in between
 // frees the number, and any open on the machine may take it, so the lookup may find any
@@ -75,27 +85,20 @@ void mark_fd_races(const CheckInput& input, ChainMarks& marks) {
     // A close that succeeded changed its register: not one that changes nothing.
     const bool changes_nothing = c.result < 0 || (c.op->kind != OpKind::kClose && pure_read(*c.op));
     if (marked[i] || c.hung || read == kNoSlot || !changes_nothing) continue;
-    for (const CheckOp& o : input.ops) {
-      const bool released = o.hung || o.result >= 0;  // a failed open or close lets nothing go
-      if (o.thread == c.thread || o.thread == kSetupThread || !released || !releases(*o.op, read) || !overlap(c, o))
-        continue;
-      marks.ops.push_back({i, ChainRole::kStaleRead});
-      ++marks.stale_reads;
-      break;
-    }
+    if (!released_beside(input, c, read)) continue;
+    marks.ops.push_back({i, ChainRole::kStaleRead});
+    ++marks.stale_reads;
   }
 }
 
 }  // namespace
 
-bool releases(const Op& op, int8_t r) {
-  if (op.fd != r) return false;
-  return (op.kind == OpKind::kClose && !op.issue.fixed) || op.kind == OpKind::kOpen;
-}
-
-bool overlap(const CheckOp& a, const CheckOp& b) {
-  const int64_t a_end = a.hung ? INT64_MAX : a.return_ns, b_end = b.hung ? INT64_MAX : b.return_ns;
-  return a.call_ns < b_end && b.call_ns < a_end;
+bool released_beside(const CheckInput& input, const CheckOp& c, int8_t r) {
+  for (const CheckOp& o : input.ops) {
+    const bool released = o.hung || o.result >= 0;  // a failed open or close lets nothing go
+    if (o.thread != c.thread && o.thread != kSetupThread && released && releases(*o.op, r) && overlap(c, o)) return true;
+  }
+  return false;
 }
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input) {

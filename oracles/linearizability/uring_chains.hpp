@@ -40,9 +40,8 @@ struct ChainMarks {
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input);
 
-// Whether `op` lets register `r`'s plain fd go (a close of it, an open into it).
-bool releases(const Op& op, int8_t r);
-// Whether two ops overlap in real time (a hung op never returned).
-bool overlap(const CheckOp& a, const CheckOp& b);
+// Whether an op of another thread (not setup) that overlaps `c` in real time lets
+// register `r`'s plain fd go: a close of it or an open into it that succeeded or hung.
+bool released_beside(const CheckInput& input, const CheckOp& c, int8_t r);
 
 }  // namespace nfz::oracles::lin
