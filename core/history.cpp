@@ -74,6 +74,21 @@ int32_t result_of(const json& j) {
   return -*e;
 }
 
+constexpr const char* kFsOpsBreak = "fs";
+constexpr const char* kStatxBreaks = "statx";
+
+LinkRule link_rule_of(const json& j) {
+  const std::string what = "\"failed_breaks_link\" must be an array of \"fs\" and \"statx\"";
+  if (!j.is_array()) throw BadLine{what};
+  LinkRule rule;
+  for (const auto& name : j) {
+    if (name == kFsOpsBreak) rule.fs_ops_break = true;
+    else if (name == kStatxBreaks) rule.statx_breaks = true;
+    else throw BadLine{what};
+  }
+  return rule;
+}
+
 void read_header(const json& j, History& h) {
   if (!j.is_object() || j.value("format", "") != kHistoryFormat)
     throw BadLine{"expected a header {\"format\": \"nameifuzz-history\", ...}"};
@@ -84,6 +99,7 @@ void read_header(const json& j, History& h) {
     if (!shared->is_boolean()) throw BadLine{"\"shared_ring\" must be true or false"};
     h.shared_ring = shared->get<bool>();
   }
+  if (auto rule = j.find("failed_breaks_link"); rule != j.end()) h.link_rule = link_rule_of(*rule);
   if (auto tids = j.find("tids"); tids != j.end()) {
     if (!tids->is_array()) throw BadLine{"\"tids\" must be an array of thread ids"};
     for (const auto& tid : *tids) {
@@ -133,6 +149,12 @@ void write_history(std::ostream& out, const History& h) {
                  {"threads", h.ops.empty() ? 0 : h.ops.size() - 1}};
   if (!h.tids.empty()) header["tids"] = h.tids;
   if (h.shared_ring) header["shared_ring"] = true;
+  if (h.link_rule != LinkRule{}) {
+    json rule = json::array();
+    if (h.link_rule.fs_ops_break) rule.push_back(kFsOpsBreak);
+    if (h.link_rule.statx_breaks) rule.push_back(kStatxBreaks);
+    header["failed_breaks_link"] = rule;
+  }
   out << header.dump() << '\n';
   for (const Event& e : h.events) out << event_json(h, e).dump() << '\n';
 }

@@ -23,6 +23,17 @@ enum class Completion : uint8_t {
 
 inline constexpr int kSetupThread = -1;
 
+// Which failed io_uring requests cancel the rest of their IOSQE_IO_LINK chain on the kernel
+// that ran a history, as exec/kernel/link_probe.hpp measured it there. A failed open or close
+// always does (io_openat2() and io_close() call req_set_fail()); from 6.0 on, the ops of
+// io_uring/fs.c and io_statx() complete a failure without it (docs/FINDINGS.md 4), so on
+// such a kernel both are false. A kernel built with a fix, or one before 6.0, sets them.
+struct LinkRule {
+  bool fs_ops_break = false;  // mkdirat, unlinkat, renameat, symlinkat, linkat
+  bool statx_breaks = false;
+  bool operator==(const LinkRule&) const = default;
+};
+
 struct Event {
   int32_t thread = 0;      // kSetupThread for setup ops
   uint32_t index = 0;      // position in its thread (or in setup)
@@ -45,6 +56,7 @@ struct History {
   std::vector<Event> events;             // in the order they were recorded
   std::vector<int32_t> tids;             // tids[thread + 1]: the thread that issued its ops (empty: unknown)
   bool shared_ring = false;              // the threads shared one io_uring (else a ring each; setup its own)
+  LinkRule link_rule;                    // the kernel's (header "failed_breaks_link"; absent: neither)
 
   const Op& op_of(const Event& e) const { return ops[e.thread + 1][e.index]; }
   int32_t tid_of(const Event& e) const {

@@ -7,6 +7,8 @@
 #include <new>
 #include <sys/mman.h>
 
+#include "exec/link_probe.hpp"
+
 namespace nfz {
 
 HistoryBuffer::~HistoryBuffer() {
@@ -57,6 +59,7 @@ bool HistoryBuffer::reset(const Program& program) {
 History HistoryBuffer::collect(const Program& program, const std::string& target) const {
   History h;
   h.target = target;
+  h.link_rule = kernel_link_rule();
   h.ops.reserve(program.threads.size() + 1);
   h.ops.push_back(program.setup);
   for (const auto& t : program.threads) h.ops.push_back(t);

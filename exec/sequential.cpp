@@ -9,6 +9,7 @@
 #include "exec/clock.hpp"
 #include "exec/inject.hpp"
 #include "exec/issue.hpp"
+#include "exec/link_probe.hpp"
 #include "exec/syscall_backend.hpp"
 #include "exec/uring_backend.hpp"
 
@@ -51,6 +52,7 @@ std::string run_sequential(const Program& program, const SandboxEnv& env, const 
   FdTable fds;
   inject::apply_fuse_faults(program, env);
   history.target = env.target;
+  history.link_rule = kernel_link_rule();
   history.ops.clear();
   history.ops.push_back(program.setup);
   for (const auto& t : program.threads) history.ops.push_back(t);

@@ -192,8 +192,9 @@ class LookupModel {
   // that cannot meet a concurrent change (no component before the last: the parent is
   // the start) is no step of its own; an op with no such walk is step() itself.
   // `counts_apart`: a successful mkdir counts itself in its parent and makes its name in
-  // two steps, in the filesystem's order (profile.hpp mkdir_order()); the checker asks
-  // for it where a statx, the one op that reads a directory's count, runs beside it.
+  // two steps, in the filesystem's order (profile.hpp mkdir_order()), and a rename that
+  // changes a count takes it before it moves the names (step_rename()); the checker asks
+  // for it where a statx, the one op that reads a count, runs beside it.
   void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
                      bool counts_apart = false) const;
   // An open's path_init() as a step of its own (step_in_steps() goes on from it): its

@@ -30,9 +30,13 @@ bool linked_to_previous(const std::vector<Op>& ops, size_t index, size_t max_cha
   return (index - begin) % max_chain != 0;
 }
 
-bool uring_breaks_chain(const Op& op, int32_t result) {
+bool uring_breaks_chain(const Op& op, int32_t result, const LinkRule& rule) {
   if (result >= 0) return false;
   if (result == kBlocks || op.kind == OpKind::kOpen || op.kind == OpKind::kClose) return true;
+  if (op.kind == OpKind::kStatx && rule.statx_breaks) return true;
+  if (rule.fs_ops_break && (op.kind == OpKind::kMkdir || op.kind == OpKind::kRmdir || op.kind == OpKind::kUnlink ||
+                            op.kind == OpKind::kRename || op.kind == OpKind::kSymlink || op.kind == OpKind::kLink))
+    return true;
   return (has_path(op.kind) && op.path.empty()) || (has_second_path(op.kind) && op.path2.empty());
 }
 
@@ -97,7 +101,7 @@ std::optional<Disagreement> check_sequential(const LookupModel& model, const His
     frontier.swap(next);
     prev_thread = e.thread;
     prev_result = observed;
-    prev_broke = op.issue.via != Via::kSyscall && uring_breaks_chain(op, observed);
+    prev_broke = op.issue.via != Via::kSyscall && uring_breaks_chain(op, observed, h.link_rule);
   }
   return std::nullopt;
 }

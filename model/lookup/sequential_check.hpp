@@ -39,8 +39,9 @@ bool linked_to_previous(const std::vector<Op>& ops, size_t index, size_t max_cha
 // (REQ_F_FAIL): a failed open or close (io_openat2() and io_close() call req_set_fail()),
 // any op whose prep failed (getname() of an empty path), and a hung op (the harness
 // cancels it). The namespace ops of io_uring/fs.c and io_statx() complete a failure
-// without req_set_fail(), so the chain goes on (measured on 6.18).
-bool uring_breaks_chain(const Op& op, int32_t result);
+// without req_set_fail() from 6.0 on, so the chain goes on (measured on 6.18), unless the
+// kernel's `rule` (probed where the history ran) says they break it.
+bool uring_breaks_chain(const Op& op, int32_t result, const LinkRule& rule);
 
 // Replays `h` (events in the order the ops ran) through `model`. An op linked after one
 // that broke its io_uring chain must get -ECANCELED (or hang with a hung one) and leaves

@@ -19,6 +19,10 @@ inline constexpr int kLockedChild = 9;
 // before the parent counts it (kMkdirUncounted: the new directory).
 inline constexpr int kMkdirCounted = 7;
 inline constexpr int kMkdirUncounted = 15;
+// A rename between ->rename() and d_move() (step_rename()) holds both parents locked
+// (kLockedParent), the target it replaces (kLockedChild: a directory at 0, as rmdir leaves
+// one, a file one link less, its name still there) and the counts of a directory moving
+// to another parent (kMkdirUncounted, kMkdirCounted).
 
 struct StepContext {
   const LookupModel& model;

@@ -116,6 +116,12 @@ void drop_pins(State& s, uint32_t key) {
   for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
 }
 
+void drop_tagged_pins(State& s, uint32_t key, int tag) {
+  s.pins.erase(std::remove_if(s.pins.begin(), s.pins.end(),
+                              [&](uint64_t p) { return pin_op(p) == key && pin_tag(p) == tag; }),
+               s.pins.end());
+}
+
 bool locked_by_other(const State& s, Ino dir, uint32_t key, int tag) {
   for (uint64_t p : s.pins)
     if (pin_tag(p) == tag && pin_ino(p) == dir && pin_op(p) != key) return true;

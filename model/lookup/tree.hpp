@@ -41,6 +41,9 @@ void release(State& s, const FileRef& ref);
 void add_pin(State& s, uint32_t key, int tag, Ino ino);
 Ino pinned(const State& s, uint32_t key, int tag);
 void drop_pins(State& s, uint32_t key);
+// The op's pins of one tag go; what they held is not freed (the op still holds it, or
+// its caller frees it).
+void drop_tagged_pins(State& s, uint32_t key, int tag);
 
 // Whether an op other than `key` holds `dir`'s i_rwsem (a pin tagged `tag` on it).
 bool locked_by_other(const State& s, Ino dir, uint32_t key, int tag);

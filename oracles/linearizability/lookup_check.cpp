@@ -166,12 +166,13 @@ class RunModel {
 
   // Whether the step into `next` leaves the op one outcome, not the observed one: after
   // rmdir's ->rmdir() (the kLockedParent pin, step_rmdir()) its only next step is
-  // d_delete_notify()'s, which succeeds (rmdir_unhash()). A configuration past such a step
+  // d_delete_notify()'s, which succeeds (rmdir_unhash()); after rename's ->rename()
+  // (step_rename()), d_move()'s, which succeeds too. A configuration past such a step
   // can never linearize the op, so refusing the step drops only configurations that die
   // at the op's return: no order that explains the history goes through it. A hung op
   // has no observed outcome and keeps the step.
   static bool commits_other_outcome(const model::State& next, const CheckOp& c, uint32_t index) {
-    if (c.hung || c.result == 0 || c.op->kind != OpKind::kRmdir) return false;
+    if (c.hung || c.result == 0 || (c.op->kind != OpKind::kRmdir && c.op->kind != OpKind::kRename)) return false;
     return model::tree::pinned(next, index, model::kLockedParent) != model::kNoIno;
   }
 
@@ -468,6 +469,16 @@ std::string explain_identity(const RunModel& run, const LookupCheck& check, mode
 }
 
 // The path a walk of `op` took (model::LookupModel::step_in_steps() numbers them).
+// What an op holding its parent locked between two steps has done so far.
+std::string locked_step_name(OpKind kind) {
+  switch (kind) {
+    case OpKind::kRmdir: return "->rmdir() removed the directory, its name not yet unhashed";
+    case OpKind::kMkdir: return "->mkdir() counted or named the new directory, not yet both";
+    case OpKind::kRename: return "->rename() changed the link counts, the names not yet moved";
+    default: return "holds its parent locked";
+  }
+}
+
 std::string_view walk_path(const Op& op, int walk) {
   if (op.kind == OpKind::kSymlink || walk == 1) return op.path2;
   return op.path;
@@ -499,7 +510,7 @@ std::string check_with_lookup_model(const History& history, std::string_view pro
   }
   add_ring_exits(out);
   learn_identities(history, out);
-  mark_mkdirs_beside_statx(out);
+  mark_counts_beside_statx(out);
   mark_opens_beside_fd_releases(out);
   const LookupModel model(*p, model::Mode::kConcurrent);
   const RunModel run_model(model, out);
@@ -527,11 +538,12 @@ std::string explain_steps(const LookupCheck& check) {
     if (!(step & kStepBit)) {
       text += describe_outcome(c) + "\n";
     } else {
+      const size_t described = text.size();
       for (uint64_t pin : after.pins) {
         if (model::pin_op(pin) != op || std::find(before.begin(), before.end(), pin) != before.end()) continue;
         const int walk = model::pin_tag(pin);
-        if (walk == model::kLockedParent)
-          text += print_op(*c.op) + ": ->rmdir() removed the directory, its name not yet unhashed\n";
+        if (walk == model::kLockedParent && model::tree::pinned(after, op, walk) == model::pin_ino(pin))
+          text += print_op(*c.op) + ": " + locked_step_name(c.op->kind) + "\n";
         if (walk > kOpened && walk <= kOpened + static_cast<int>(model::Access::kPath))
           text += print_op(*c.op) + ": the kernel opened " + model::node_name(after, model::pin_ino(pin)) +
                   ", the register is filled when the executor reads the completion\n";
@@ -543,9 +555,10 @@ std::string explain_steps(const LookupCheck& check) {
       for (const model::WalkCursor& at : after.cursors) {
         if (at.key != op) continue;
         text += "walk of \"" + std::string(walk_path(*c.op, at.walk)) + "\" for " + print_op(*c.op) +
-                ": follows a symlink, goes on from " + model::node_name(after, at.cur) + " with \"" +
+                ": at " + model::node_name(after, at.cur) + " (after a followed symlink, or with a lookup to come), goes on with \"" +
                 std::string(model::name_of(at.rest)) + "\"\n";
       }
+      if (text.size() == described) text += print_op(*c.op) + ": a step before its outcome (a register, a held file)\n";
     }
     before = after.pins;
   });

@@ -94,25 +94,29 @@ void learn_identities(const History& history, LookupCheck& out) {
   out.nlink_rule = model::nlink_rule(out.profile, history.target.starts_with("fuse:"));
 }
 
-// Marks the mkdirs a statx overlaps in real time (called before the other returned):
-// only a statx reads the parent's count, so elsewhere the mkdir's two steps (the count,
-// the name) are one.
-void mark_mkdirs_beside_statx(LookupCheck& out) {
+// Marks the mkdirs and renames a statx overlaps in real time (called before the other
+// returned): only a statx reads a count, so elsewhere the two steps of a mkdir (the count,
+// the name) or a rename (->rename()'s counts, d_move()'s names) are one.
+void mark_counts_beside_statx(LookupCheck& out) {
   const std::vector<CheckOp>& ops = out.input.ops;
   out.counts_apart.assign(ops.size(), false);
-  if (model::mkdir_order(out.profile) == model::MkdirOrder::kAtOnce) return;
-  std::vector<uint32_t> mkdirs, statxes;  // in flight at the current mark
+  const bool mkdir_apart = model::mkdir_order(out.profile) != model::MkdirOrder::kAtOnce;
+  const bool rename_apart = out.nlink_rule.dirs || out.nlink_rule.files;
+  auto counted = [&](OpKind kind) {
+    return (kind == OpKind::kMkdir && mkdir_apart) || (kind == OpKind::kRename && rename_apart);
+  };
+  std::vector<uint32_t> changes, statxes;  // in flight at the current mark
   for (const Mark& m : out.input.marks) {
     const OpKind kind = ops[m.op].op->kind;
-    if (kind != OpKind::kMkdir && kind != OpKind::kStatx) continue;
-    std::vector<uint32_t>& mine = kind == OpKind::kMkdir ? mkdirs : statxes;
+    if (!counted(kind) && kind != OpKind::kStatx) continue;
+    std::vector<uint32_t>& mine = kind == OpKind::kStatx ? statxes : changes;
     if (m.is_return) {
       mine.erase(std::find(mine.begin(), mine.end(), m.op));
       continue;
     }
-    if (kind == OpKind::kMkdir && !statxes.empty()) out.counts_apart[m.op] = true;
+    if (kind != OpKind::kStatx && !statxes.empty()) out.counts_apart[m.op] = true;
     if (kind == OpKind::kStatx)
-      for (uint32_t k : mkdirs) out.counts_apart[k] = true;
+      for (uint32_t k : changes) out.counts_apart[k] = true;
     mine.push_back(m.op);
   }
 }

@@ -24,7 +24,7 @@ bool pure_read(const Op& op) {
 
 // One thread's ops: `check_op[k]` is op k's index in the input (kNone: no event).
 void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op, const CheckInput& input,
-               ChainMarks& marks) {
+               const LinkRule& rule, ChainMarks& marks) {
   bool prev_cancelled = false;
   uint32_t written = 0;  // registers set by earlier ops of the current chain (bit per register)
   for (uint32_t k = 0; k < ops.size(); ++k) {
@@ -34,7 +34,7 @@ void mark_lane(const std::vector<Op>& ops, const std::vector<uint32_t>& check_op
     bool cancel = linked && i != kNone && check_op[k - 1] != kNone;
     if (cancel && !prev_cancelled) {
       const CheckOp& p = input.ops[check_op[k - 1]];
-      cancel = model::uring_breaks_chain(ops[k - 1], p.hung ? model::kBlocks : p.result);
+      cancel = model::uring_breaks_chain(ops[k - 1], p.hung ? model::kBlocks : p.result, rule);
     }
     prev_cancelled = cancel;
     if (i == kNone) continue;
@@ -107,7 +107,7 @@ ChainMarks mark_chain_ops(const History& history, const CheckInput& input) {
   for (uint32_t i = 0; i < input.ops.size(); ++i)
     check_op[static_cast<size_t>(input.ops[i].thread) + 1][input.ops[i].index] = i;
   ChainMarks marks;
-  for (size_t lane = 0; lane < history.ops.size(); ++lane) mark_lane(history.ops[lane], check_op[lane], input, marks);
+  for (size_t lane = 0; lane < history.ops.size(); ++lane) mark_lane(history.ops[lane], check_op[lane], input, history.link_rule, marks);
   mark_fd_races(input, marks);
   return marks;
 }

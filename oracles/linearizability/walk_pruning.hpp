@@ -12,12 +12,14 @@ namespace nfz::oracles::lin {
 
 using model::same_bytes;
 
-// Three kinds of pin other ops do see: a parent an op holds locked (they wait for it), a
-// mkdir's count made before its name (a statx reads it; step_mkdir()) and an open file no
-// register shows (a FIFO's peers count it: model::held_access()).
+// The kinds of pin other ops do see: a parent an op holds locked (they wait for it), the
+// counts of a mkdir or rename between its steps (a statx reads them: step_mkdir(),
+// step_rename()) and an open file no register shows (a FIFO's peers count it:
+// model::held_access()).
 inline bool seen_by_others(uint64_t pin) {
   const int tag = model::pin_tag(pin);
-  return tag == model::kLockedParent || tag == model::kMkdirCounted || model::held_access(tag) != model::Access::kNone;
+  return tag == model::kLockedParent || tag == model::kMkdirCounted || tag == model::kMkdirUncounted ||
+         tag == model::kLockedChild || model::held_access(tag) != model::Access::kNone;
 }
 
 inline bool same_seen_pins(const model::State& a, const model::State& b) {

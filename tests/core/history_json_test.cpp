@@ -34,6 +34,21 @@ TEST(HistoryJson, RoundTrips) {
   EXPECT_EQ(std::get<History>(back), sample());
 }
 
+TEST(HistoryJson, TheKernelsLinkRuleRoundTripsAndIsLeftOutWhenDefault) {
+  History h = sample();
+  std::ostringstream plain;
+  write_history(plain, h);
+  EXPECT_EQ(plain.str().find("failed_breaks_link"), std::string::npos);
+  for (LinkRule rule : {LinkRule{true, false}, LinkRule{false, true}, LinkRule{true, true}}) {
+    h.link_rule = rule;
+    std::ostringstream out;
+    write_history(out, h);
+    auto back = read_history(out.str(), "h.jsonl");
+    ASSERT_TRUE(std::holds_alternative<History>(back)) << std::get<ParseError>(back).to_string();
+    EXPECT_EQ(std::get<History>(back).link_rule, rule) << out.str().substr(0, out.str().find('\n'));
+  }
+}
+
 TEST(HistoryJson, OneObjectPerLineWithReadableFields) {
   std::ostringstream out;
   write_history(out, sample());
@@ -71,6 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadHistory{"empty", "", "h.jsonl: ", "empty history"},
         BadHistory{"not_json", "{nope", "h.jsonl:1: ", "invalid JSON"},
         BadHistory{"wrong_format", R"J({"format":"other"})J", "h.jsonl:1: ", "expected a header"},
+        BadHistory{"bad_link_rule", R"J({"format":"nameifuzz-history","version":1,"target":"tmpfs","failed_breaks_link":["fs","open"]})J",
+                   "h.jsonl:1: ", "\"failed_breaks_link\" must be an array"},
         BadHistory{"bad_op", kHeader + R"J({"thread":0,"index":0,"op":"frob()","call_ns":1,"return_ns":2,"ret":0,"issued":"syscall","nvcsw":0})J",
                    "h.jsonl:2: ", "unknown op"},
         BadHistory{"index_gap", kHeader + kEvent + "\n" + kEvent, "h.jsonl:3: ", "out of order"},

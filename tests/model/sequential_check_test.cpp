@@ -29,9 +29,16 @@ std::vector<ChainCase> chain_cases() {
        "io_uring: a linked op after a failed close is -ECANCELED; the executor gives the cancelled close's fd back",
        "nameifuzz program v1\nthread 0:\n  f2 = open(\"c\", O_RDONLY|O_CREAT, 0)\n  close(f3) [uring link]\n"
        "  close(f2) [uring]\n  close(f2)\n"},
-      {"ChainGoesOnAfterFailedMkdir", "io_uring/fs.c: io_mkdirat() fails without req_set_fail(), so the chain goes on",
+      // Both pass on any kernel: the history carries the rule exec/link_probe.hpp measured.
+      {"ChainAfterFailedMkdir",
+       "io_uring/fs.c: io_mkdirat() fails without req_set_fail() from 6.0 on, so the chain goes on; a kernel "
+       "that sets it (before 6.0, or patched) cancels the open",
        "nameifuzz program v1\nthread 0:\n  mkdir(\"d\", 0755)\n  mkdir(\"d\", 0755) [uring link]\n"
        "  f0 = open(\"d\", O_RDONLY) [uring]\n  close(f0)\n"},
+      {"ChainAfterFailedStatx",
+       "io_uring/statx.c: io_statx() fails without req_set_fail() from 6.0 on; a kernel that sets it cancels the mkdir",
+       "nameifuzz program v1\nthread 0:\n  statx(\"nope\", 0) [uring link]\n  mkdir(\"d\", 0755) [uring]\n"
+       "  statx(\"d\", 0)\n"},
   };
 }
 

@@ -315,6 +315,51 @@ TEST(Identity, MkdirCountsAndNamesItsDirectoryApart) {
   }
 }
 
+// vfs_rename(): ->rename() updates the link counts, and only after it returns does d_move()
+// move the names, under both parents' locks. A statx in between reads the new counts
+// through the old names (met on xfs: statx("/") counted one subdirectory less, then
+// open("b") = EISDIR, while rename("b/", "a") replaced the directory "a"). Not once the
+// rename returned before the op that sees the old name began.
+TEST(Identity, RenameChangesTheCountsBeforeItMovesTheNames) {
+  struct Case {
+    const char* name;
+    std::initializer_list<const char*> setup;
+    const char* rename;
+    const char* statx;
+    int32_t nlink;  // what the statx read
+    uint32_t type;
+    const char* then_op;
+    const char* then_outcome;
+    int64_t rename_return;
+    Verdict expected;
+  } cases[] = {
+      {"a directory replacing one in the same parent", {"mkdir(\"a\", 0755)", "mkdir(\"b\", 0755)"},
+       "renameat2(\"b/\", \"a\", 0)", "statx(\"/\", 0)", 3, kDir, "open(\"b\", O_WRONLY)", "EISDIR", 100, Verdict::kOk},
+      {"... the rename returned first", {"mkdir(\"a\", 0755)", "mkdir(\"b\", 0755)"},
+       "renameat2(\"b/\", \"a\", 0)", "statx(\"/\", 0)", 3, kDir, "open(\"b\", O_WRONLY)", "EISDIR", 35, Verdict::kIllegal},
+      {"a directory moving to another parent", {"mkdir(\"p\", 0755)", "mkdir(\"q\", 0755)", "mkdir(\"p/d\", 0755)"},
+       "renameat2(\"p/d\", \"q/d\", 0)", "statx(\"q\", 0)", 3, kDir, "statx(\"q/d\", 0)", "ENOENT", 100, Verdict::kOk},
+      {"... the rename returned first", {"mkdir(\"p\", 0755)", "mkdir(\"q\", 0755)", "mkdir(\"p/d\", 0755)"},
+       "renameat2(\"p/d\", \"q/d\", 0)", "statx(\"q\", 0)", 3, kDir, "statx(\"q/d\", 0)", "ENOENT", 35, Verdict::kIllegal},
+      {"a file it replaces", {"mknod(\"f\", S_IFREG|0644)", "mknod(\"g\", S_IFREG|0644)"},
+       "renameat2(\"f\", \"g\", 0)", "statx(\"g\", 0)", 0, kReg, "statx(\"f\", 0)", "ok", 100, Verdict::kOk},
+      {"... the rename returned first", {"mknod(\"f\", S_IFREG|0644)", "mknod(\"g\", S_IFREG|0644)"},
+       "renameat2(\"f\", \"g\", 0)", "statx(\"g\", 0)", 0, kReg, "statx(\"f\", 0)", "ok", 15, Verdict::kIllegal},
+  };
+  for (const Case& c : cases) {
+    History h = history_of("xfs", c.setup, {c.rename}, {c.statx, c.then_op});
+    for (uint32_t i = 0; i < c.setup.size(); ++i) h.events.push_back(timed(kSetupThread, i, 1 + 2 * i, 2 + 2 * i));
+    Event statx = timed(1, 0, 20, 30), then = timed(1, 1, 40, 50);
+    statx.ino = 50, statx.type = c.type, statx.nlink = c.nlink;
+    then.result = testing::outcome_value(c.then_outcome);
+    h.events.push_back(timed(0, 0, 10, c.rename_return));
+    h.events.push_back(statx);
+    h.events.push_back(then);
+    std::string report;
+    EXPECT_EQ(verdict_of(h, report), c.expected) << c.name << "\n" << report;
+  }
+}
+
 // vfs_rmdir() takes the directory's own i_rwsem before ->rmdir() looks inside it, and a
 // mkdir in it holds that lock across its two steps: an rmdir of "d" while ext4's mkdir of
 // "d/x" has counted x but not yet named it waits, then finds x (ENOTEMPTY). The statx of

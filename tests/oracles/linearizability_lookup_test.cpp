@@ -113,6 +113,29 @@ TEST(LookupCheck, HandWrittenHistoriesOnTheReferenceModel) {
   }
 }
 
+// A failed mkdir or statx breaks its chain on the kernels whose probed rule says so
+// (exec/link_probe.hpp), and only on those: the linked op after it runs, or is cancelled.
+TEST(LookupCheck, TheHistorysLinkRuleDecidesWhetherAFailedOpBreaksItsChain) {
+  const char* failing[] = {"mkdir(\"d\", 0755) [uring link]", "statx(\"nope\", 0) [uring link]"};
+  const char* errors[] = {"EEXIST", "ENOENT"};
+  for (int which = 0; which < 2; ++which) {
+    for (const char* outcome : {"ok", "ECANCELED"}) {
+      HistoryCase c{"a linked mkdir after a failed op", {"mkdir(\"d\", 0755)"},
+                    {{0, failing[which], 10, 20, errors[which]}, {0, "mkdir(\"x\", 0755) [uring]", 10, 20, outcome},
+                     {1, "statx(\"x\", 0)", 30, 40, std::string(outcome) == "ok" ? "ok" : "ENOENT"}}};
+      for (bool breaks : {false, true}) {
+        History h = build_history(c);
+        (which == 0 ? h.link_rule.fs_ops_break : h.link_rule.statx_breaks) = breaks;
+        LookupCheck k;
+        ASSERT_EQ(check_with_lookup_model(h, "", Budget{}, k), "");
+        const bool cancelled = std::string(outcome) == "ECANCELED";
+        EXPECT_EQ(k.result.verdict, cancelled == breaks ? Verdict::kOk : Verdict::kIllegal)
+            << failing[which] << " = " << errors[which] << ", then " << outcome << ", rule breaks: " << breaks;
+      }
+    }
+  }
+}
+
 TEST(LookupCheck, TargetsMapToProfiles) {
   EXPECT_EQ(profile_for_target("tmpfs"), model::Profile::kTmpfs);
   EXPECT_EQ(profile_for_target("overlay"), model::Profile::kOverlay);
