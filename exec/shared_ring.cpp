@@ -17,7 +17,9 @@ uint64_t tag_of(int thread, size_t index) { return (static_cast<uint64_t>(thread
 }  // namespace
 
 SharedRing::~SharedRing() {
-  if (ready_) io_uring_queue_exit(&ring_);
+  if (!ready_) return;
+  put_fixed_files(ring_);  // before the run's oracles look (uring_backend.hpp)
+  io_uring_queue_exit(&ring_);
 }
 
 std::string SharedRing::init(int threads) {

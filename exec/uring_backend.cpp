@@ -25,8 +25,12 @@ int plain_fd(int8_t slot, const FdTable& fds) {
 
 }  // namespace
 
+void put_fixed_files(io_uring& ring) { io_uring_unregister_files(&ring); }
+
 UringRing::~UringRing() {
-  if (ready_) io_uring_queue_exit(&ring_);
+  if (!ready_) return;
+  put_fixed_files(ring_);
+  io_uring_queue_exit(&ring_);
 }
 
 std::string UringRing::init(bool high_fd) {
@@ -47,16 +51,18 @@ std::string UringRing::init(bool high_fd) {
   return {};
 }
 
-void UringRing::clear_fixed() {
-  static constexpr std::array<int, kSlotCount> kEmptySlots = [] {
-    std::array<int, kSlotCount> a{};
-    a.fill(-1);
-    return a;
-  }();
-  if (ready_) io_uring_register_files_update(&ring_, 0, kEmptySlots.data(), kSlotCount);
+bool UringRing::clear_fixed() {
+  if (!ready_ || !fixed_used_) return true;
+  fixed_used_ = false;
+  put_fixed_files(ring_);
+  if (io_uring_register_files_sparse(&ring_, kSlotCount) == 0) return true;
+  io_uring_queue_exit(&ring_);
+  ready_ = false;
+  return false;
 }
 
 void UringRing::prep(const Op& op, size_t index, bool link_next, FdTable& fds) {
+  fixed_used_ |= op.issue.fixed;
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   const char* p = op.path.c_str();
   switch (inject::phantom(op) ? OpKind::kSleep : op.kind) {  // a phantom is a NOP: 0, nothing done

@@ -25,6 +25,14 @@ void apply_uring_result(const Op& op, int res, const struct statx& stx, int clos
 // The user_data of the cancel requests a ring submits for hung ops (no op has this tag).
 inline constexpr uint64_t kCancelTag = ~uint64_t{0};
 
+// Unregisters the ring's fixed-file table, which puts every file in it before the call
+// returns: io_sqe_files_unregister() quiesces the table first. Emptying slots with an
+// update, or closing the ring, puts them later from a kernel worker: on 6.1 the update's
+// put waits a second (io_rsrc_node_ref_zero(): "delay = HZ" unless quiescing), and ring
+// exit frees the table from io_ring_exit_work() on every kernel. The FUSE oracles take
+// their balance after a run and must not meet files still held.
+void put_fixed_files(io_uring& ring);
+
 class UringRing {
  public:
   UringRing() = default;
@@ -36,8 +44,10 @@ class UringRing {
   // `high_fd`: the ring's fd moves to kServedFdBase or above, among the harness's own fds
   // (a ring kept by a served child's worker outlives the programs' fds).
   std::string init(bool high_fd = false);
-  // Empties every fixed-file slot (closing what they hold), as in a new ring.
-  void clear_fixed();
+  // Empties every fixed-file slot, as in a new ring, and has closed what they held by the
+  // time it returns (put_fixed_files()); false if the empty table could not be made again
+  // (the ring is unusable then: init() it again).
+  bool clear_fixed();
 
   // Submits `chain` (each op but the last linked to the next) with one submit-only
   // io_uring_enter, then reaps its completions. An op whose completion is there when
@@ -54,6 +64,7 @@ class UringRing {
 
   io_uring ring_{};
   bool ready_ = false;
+  bool fixed_used_ = false;  // an op since the last clear_fixed() named a fixed slot
   std::array<open_how, kMaxChain> how_{};        // openat2 reads it at submission
   std::array<struct statx, kMaxChain> statx_{};  // statx writes it at completion
   std::array<int, kMaxChain> closing_{};          // the fd a plain close took from its register

@@ -34,7 +34,7 @@ void WorkerPool::serve(Worker& w) {
     seen = now;
     if (w.quit) return;
     w.job(w.ring, w.ring_made);
-    if (w.ring_made) w.ring.clear_fixed();
+    if (w.ring_made && !w.ring.clear_fixed()) w.ring_made = false;  // the next job makes it again
     w.job = nullptr;
     w.idle.store(1, std::memory_order_release);
     futex_wake(w.idle);
