@@ -468,7 +468,6 @@ std::string explain_identity(const RunModel& run, const LookupCheck& check, mode
   return why;
 }
 
-// The path a walk of `op` took (model::LookupModel::step_in_steps() numbers them).
 // What an op holding its parent locked between two steps has done so far.
 std::string locked_step_name(OpKind kind) {
   switch (kind) {
@@ -479,6 +478,7 @@ std::string locked_step_name(OpKind kind) {
   }
 }
 
+// The path a walk of `op` took (model::LookupModel::step_in_steps() numbers them).
 std::string_view walk_path(const Op& op, int walk) {
   if (op.kind == OpKind::kSymlink || walk == 1) return op.path2;
   return op.path;

@@ -138,8 +138,8 @@ void mark_opens_beside_fd_releases(LookupCheck& out) {
 }
 
 // Points the CheckOps of the chain ops at copies with their fixed outcome. Returns "" or,
-// for an op through a stale register that changes the namespace, why the model cannot
-// judge the history.
+// for an op through a stale register that changes the namespace, or through an fd number
+// another thread freed and may have reopened, why the model cannot judge the history.
 std::string apply_chain_marks(const History& history, LookupCheck& out) {
   const ChainMarks marks = mark_chain_ops(history, out.input);
   out.cancelled = marks.cancelled;
@@ -153,11 +153,17 @@ std::string apply_chain_marks(const History& history, LookupCheck& out) {
     out.chain_results.push_back(m.role == ChainRole::kCancelled ? -ECANCELED : c.result);
     c.op = &out.chain_ops.back();
   }
-  if (marks.beyond.empty()) return "";
-  const CheckOp& c = out.input.ops[marks.beyond.front()];
+  if (!marks.beyond.empty()) {
+    const CheckOp& c = out.input.ops[marks.beyond.front()];
+    return op_label(c) + " " + print_op(*c.op) +
+           " goes through a register an earlier op of its io_uring chain sets: it uses the file from before "
+           "the chain, which the model cannot follow";
+  }
+  if (marks.reused.empty()) return "";
+  const CheckOp& c = out.input.ops[marks.reused.front()];
   return op_label(c) + " " + print_op(*c.op) +
-         " goes through a register an earlier op of its io_uring chain sets: it uses the file from before "
-         "the chain, which the model cannot follow";
+         " changed something through an fd number another thread freed while it was in flight, and an open "
+         "of another thread may have taken the number: which file it reached the model cannot follow";
 }
 
 namespace {

@@ -14,7 +14,10 @@
 //  - fd race: an op that reads a register as a plain fd while another thread's op lets
 //    that register's fd go (a close, an open into it) may find the number taken by any
 //    file: if it changes nothing (a pure read, or it failed), its outcome is taken as it
-//    is, counted with the stale reads (mark_fd_races()).
+//    is, counted with the stale reads (mark_fd_races()). If it changed something and
+//    another thread's open that succeeded overlaps it (that open may have taken the
+//    number), it is beyond the model: the check answers unknown. Otherwise the model takes
+//    its dirfd read as a step of its own (LookupModel::open_start()).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,7 @@ struct ChainMarks {
   std::vector<ChainOp> ops;      // in thread, then index order; then the fd races
   size_t cancelled = 0, stale_reads = 0;
   std::vector<uint32_t> beyond;  // ops through a stale register that change the namespace
+  std::vector<uint32_t> reused;  // fd races that changed something, the number maybe retaken
 };
 
 ChainMarks mark_chain_ops(const History& history, const CheckInput& input);

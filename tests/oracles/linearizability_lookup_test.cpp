@@ -99,6 +99,18 @@ const LookupCase kCases[] = {
       {{0, "f4 = open(\"d\", O_RDONLY|O_DIRECTORY) [uring]", 10, 20, "ok"},
        {0, "openat(f4, \"x\", O_RDONLY) [uring]", 30, 40, "EBADF"}}},
      Verdict::kIllegal},
+    // The dirfd's number is read when the op is called (or its SQE prepared) and looked up
+    // later: another thread's close frees the number and its open may take it, so the
+    // create may land anywhere (met on btrfs: "d/b" made under "/a" through the root's f8).
+    {{"a create through an fd another thread closed and an open may have retaken",
+      {"mkdir(\"a\", 0755)", "mkdir(\"a/d\", 0755)", "f8 = open(\"/\", O_RDONLY|O_DIRECTORY)"},
+      {{0, "openat(f8, \"d/b\", O_RDWR|O_CREAT, 0644)", 10, 100, "ok"}, {1, "close(f8)", 20, 30, "ok"},
+       {1, "open(\"/a\", O_RDONLY|O_DIRECTORY)", 40, 50, "ok"}}},
+     Verdict::kUnknown},
+    {{"a create through an fd another thread closed, no open beside it",
+      {"mkdir(\"a\", 0755)", "mkdir(\"a/d\", 0755)", "f8 = open(\"/\", O_RDONLY|O_DIRECTORY)"},
+      {{0, "openat(f8, \"d/b\", O_RDWR|O_CREAT, 0644)", 10, 100, "ok"}, {1, "close(f8)", 20, 30, "ok"}}},
+     Verdict::kIllegal},
     {{"a create through a register its chain sets is beyond the model", {"mkdir(\"d\", 0755)"},
       {{0, "f4 = open(\"d\", O_RDONLY|O_DIRECTORY) [uring link]", 10, 20, "ok"},
        {0, "openat(f4, \"x\", O_WRONLY|O_CREAT, 0644) [uring]", 10, 20, "EBADF"}}},
