@@ -37,6 +37,16 @@ void rmdir_unhash(const StepContext& c, Ino dir) {
   c.changed(0, std::move(next));
 }
 
+// unlink's d_delete(): the name of the file ->unlink() dropped a link of goes.
+void unlink_unhash(const StepContext& c, Ino dir) {
+  const Ino child = c.pinned(kLockedChild);
+  State next = c.copy();
+  next.nodes[child].nlink++;  // remove_entry() counts the name off
+  tree::remove_entry(next, dir, intern(last_of(c.op.path)));
+  tree::drop_pins(next, c.key);
+  c.changed(0, std::move(next));
+}
+
 // A mkdir's second step (step_mkdir()): the name appears, or the parent counts it.
 void mkdir_finish(const StepContext& c, Ino dir) {
   State next = c.copy();
@@ -114,6 +124,7 @@ void step_link(const StepContext& c) {
 }
 
 void step_unlink(const StepContext& c) {
+  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return unlink_unhash(c, dir);
   ParentWalk p = walk_parent(c, c.op.path);
   if (p.err) return c.unchanged(p.err);
   if (p.type != LastType::kNorm) return c.unchanged(-EISDIR);
@@ -125,6 +136,18 @@ void step_unlink(const StepContext& c) {
   if (p.trailing_slash) return c.unchanged(tree::is_dir(c.s, child) ? -EISDIR : -ENOTDIR);
   if (tree::is_dir(c.s, child)) return c.unchanged(-EISDIR);  // may_delete()
   State next = c.copy();
+  if (c.counts_apart && c.key != StepContext::kNoKey) {
+    // vfs_unlink(): ->unlink() drops the file's link count (shmem_unlink(), ext4_unlink(),
+    // xfs_remove(), btrfs_unlink_inode() under the parent's and the file's i_rwsem), and
+    // only after it d_delete_notify() unhashes the name. A walk takes neither lock, so
+    // between the two it finds the name while a statx through it counts the link gone
+    // (met on btrfs: statx("b") = nlink 0, then mkdir("/b/../c") = ENOTDIR, while
+    // unlink("../b") was in flight). The parent stays locked until the name goes.
+    next.nodes[child].nlink--;
+    tree::add_pin(next, c.key, kLockedParent, p.dir);
+    tree::add_pin(next, c.key, kLockedChild, child);
+    return c.changed(kWalked, std::move(next));
+  }
   tree::remove_entry(next, p.dir, intern(p.last));
   tree::maybe_free(next, child);
   c.changed(0, std::move(next));

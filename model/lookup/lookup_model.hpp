@@ -193,7 +193,8 @@ class LookupModel {
   // the start) is no step of its own; an op with no such walk is step() itself.
   // `counts_apart`: a successful mkdir counts itself in its parent and makes its name in
   // two steps, in the filesystem's order (profile.hpp mkdir_order()), and a rename that
-  // changes a count takes it before it moves the names (step_rename()); the checker asks
+  // changes a count takes it before it moves the names (step_rename()), and an unlink
+  // drops the file's count before its name goes (step_unlink()); the checker asks
   // for it where a statx, the one op that reads a count, runs beside it.
   void step_in_steps(const State& s, const Op& op, uint32_t key, std::vector<Transition>& out,
                      bool counts_apart = false) const;

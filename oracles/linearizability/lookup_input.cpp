@@ -94,16 +94,18 @@ void learn_identities(const History& history, LookupCheck& out) {
   out.nlink_rule = model::nlink_rule(out.profile, history.target.starts_with("fuse:"));
 }
 
-// Marks the mkdirs and renames a statx overlaps in real time (called before the other
-// returned): only a statx reads a count, so elsewhere the two steps of a mkdir (the count,
-// the name) or a rename (->rename()'s counts, d_move()'s names) are one.
+// Marks the mkdirs, renames and unlinks a statx overlaps in real time (called before the
+// other returned): only a statx reads a count, so elsewhere the two steps of a mkdir (the
+// count, the name), a rename (->rename()'s counts, d_move()'s names) or an unlink
+// (->unlink()'s count, d_delete()'s name) are one.
 void mark_counts_beside_statx(LookupCheck& out) {
   const std::vector<CheckOp>& ops = out.input.ops;
   out.counts_apart.assign(ops.size(), false);
   const bool mkdir_apart = model::mkdir_order(out.profile) != model::MkdirOrder::kAtOnce;
   const bool rename_apart = out.nlink_rule.dirs || out.nlink_rule.files;
   auto counted = [&](OpKind kind) {
-    return (kind == OpKind::kMkdir && mkdir_apart) || (kind == OpKind::kRename && rename_apart);
+    return (kind == OpKind::kMkdir && mkdir_apart) || (kind == OpKind::kRename && rename_apart) ||
+           (kind == OpKind::kUnlink && out.nlink_rule.files);
   };
   std::vector<uint32_t> changes, statxes;  // in flight at the current mark
   for (const Mark& m : out.input.marks) {

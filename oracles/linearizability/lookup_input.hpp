@@ -20,8 +20,8 @@ void add_ring_exits(LookupCheck& out);
 // Interns the kernel inodes the ops reported and picks the target's link-count rule.
 void learn_identities(const History& history, LookupCheck& out);
 
-// Marks the mkdirs and renames a statx overlaps in real time, which the model takes in
-// two steps (their counts apart from their names).
+// Marks the mkdirs, renames and unlinks a statx overlaps in real time, which the model
+// takes in two steps (their counts apart from their names).
 void mark_counts_beside_statx(LookupCheck& out);
 // Marks the fd-relative opens whose dirfd another thread lets go beside them, which the
 // model takes with their path_init() as a step of its own.

@@ -360,6 +360,35 @@ TEST(Identity, RenameChangesTheCountsBeforeItMovesTheNames) {
   }
 }
 
+// vfs_unlink(): ->unlink() drops the file's count, then d_delete() unhashes the name, under
+// the parent's lock. A walk in between still finds the file while a statx through its name
+// reads the count gone (met on btrfs: statx("b") = nlink 0, then mkdir("/b/../c") =
+// ENOTDIR, while unlink("../b") was in flight). Not once the unlink returned first, and
+// not for an op that locks the parent: mknod("b") waits for the name to go.
+TEST(Identity, UnlinkDropsTheCountBeforeTheName) {
+  struct Case {
+    const char* target;
+    const char* then_op;
+    const char* then_outcome;
+    int64_t unlink_return;
+    Verdict expected;
+  } cases[] = {
+      {"btrfs", "mkdir(\"/b/../c\", 0755)", "ENOTDIR", 100, Verdict::kOk},
+      {"ext4", "mkdir(\"/b/../c\", 0755)", "ENOTDIR", 100, Verdict::kOk},
+      {"btrfs", "mkdir(\"/b/../c\", 0755)", "ENOTDIR", 35, Verdict::kIllegal},
+      {"btrfs", "mknod(\"b\", S_IFREG|0644)", "EEXIST", 100, Verdict::kIllegal},
+  };
+  for (const Case& c : cases) {
+    History h = history_of(c.target, {"mknod(\"b\", S_IFREG|0644)"}, {"unlink(\"b\")"}, {"statx(\"b\", 0)", c.then_op});
+    Event statx = timed(1, 0, 20, 30), then = timed(1, 1, 40, 50);
+    statx.ino = 50, statx.type = kReg, statx.nlink = 0;
+    then.result = testing::outcome_value(c.then_outcome);
+    h.events = {timed(kSetupThread, 0, 1, 2), timed(0, 0, 10, c.unlink_return), statx, then};
+    std::string report;
+    EXPECT_EQ(verdict_of(h, report), c.expected) << c.target << " " << c.then_op << " " << c.unlink_return << "\n" << report;
+  }
+}
+
 // vfs_rmdir() takes the directory's own i_rwsem before ->rmdir() looks inside it, and a
 // mkdir in it holds that lock across its two steps: an rmdir of "d" while ext4's mkdir of
 // "d/x" has counted x but not yet named it waits, then finds x (ENOTEMPTY). The statx of
