@@ -47,6 +47,16 @@ void unlink_unhash(const StepContext& c, Ino dir) {
   c.changed(0, std::move(next));
 }
 
+// link's d_instantiate(): the new name of the file ->link() counted appears.
+void link_instantiate(const StepContext& c, Ino dir) {
+  const Ino old = c.pinned(kLockedChild);
+  State next = c.copy();
+  next.nodes[old].nlink--;  // add_entry() counts the name in
+  tree::add_entry(next, dir, intern(last_of(c.op.path2)), old);
+  tree::drop_pins(next, c.key);
+  c.changed(0, std::move(next));
+}
+
 // A mkdir's second step (step_mkdir()): the name appears, or the parent counts it.
 void mkdir_finish(const StepContext& c, Ino dir) {
   State next = c.copy();
@@ -106,6 +116,7 @@ void step_symlink(const StepContext& c) {
 }
 
 void step_link(const StepContext& c) {
+  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return link_instantiate(c, dir);
   // link(2) is linkat(..., 0): the old name is not followed if it is a symlink.
   Ino old = c.pinned(0);
   if (old == kNoIno) {
@@ -119,6 +130,16 @@ void step_link(const StepContext& c) {
   // vfs_link(): a source unlinked since do_linkat() found it (its walk held it) is gone.
   if (c.s.nodes[old].nlink == 0) return c.unchanged(-ENOENT);
   State next = c.copy();
+  if (c.counts_apart && c.key != StepContext::kNoKey) {
+    // ->link() counts the new link before it instantiates the name (shmem_link()'s
+    // inc_nlink() then d_instantiate(); ext4_link(), xfs_link(), btrfs_link() the same):
+    // a statx through the old name may read the new count while the new name is not
+    // there yet. The new parent stays locked between the two.
+    next.nodes[old].nlink++;
+    tree::add_pin(next, c.key, kLockedParent, p.dir);
+    tree::add_pin(next, c.key, kLockedChild, old);
+    return c.changed(kWalked, std::move(next));
+  }
   tree::add_entry(next, p.dir, intern(p.last), old);
   c.changed(0, std::move(next));
 }

@@ -167,14 +167,15 @@ class RunModel {
   // Whether the step into `next` leaves the op one outcome, not the observed one: after
   // rmdir's ->rmdir() (the kLockedParent pin, step_rmdir()) its only next step is
   // d_delete_notify()'s, which succeeds (rmdir_unhash()); after rename's ->rename()
-  // (step_rename()), d_move()'s, and after unlink's ->unlink() (step_unlink()),
-  // d_delete()'s, which succeed too. A configuration past such a step
+  // (step_rename()), d_move()'s, after unlink's ->unlink() (step_unlink()), d_delete()'s,
+  // and after link's count (step_link()), its name's, which succeed too. A configuration past such a step
   // can never linearize the op, so refusing the step drops only configurations that die
   // at the op's return: no order that explains the history goes through it. A hung op
   // has no observed outcome and keeps the step.
   static bool commits_other_outcome(const model::State& next, const CheckOp& c, uint32_t index) {
     const OpKind kind = c.op->kind;
-    if (c.hung || c.result == 0 || (kind != OpKind::kRmdir && kind != OpKind::kRename && kind != OpKind::kUnlink))
+    if (c.hung || c.result == 0 ||
+        (kind != OpKind::kRmdir && kind != OpKind::kRename && kind != OpKind::kUnlink && kind != OpKind::kLink))
       return false;
     return model::tree::pinned(next, index, model::kLockedParent) != model::kNoIno;
   }
@@ -478,6 +479,7 @@ std::string locked_step_name(OpKind kind) {
     case OpKind::kMkdir: return "->mkdir() counted or named the new directory, not yet both";
     case OpKind::kRename: return "->rename() changed the link counts, the names not yet moved";
     case OpKind::kUnlink: return "->unlink() dropped the file's link, its name not yet gone";
+    case OpKind::kLink: return "->link() counted the new link, its name not yet there";
     default: return "holds its parent locked";
   }
 }

@@ -96,8 +96,8 @@ void learn_identities(const History& history, LookupCheck& out) {
 
 // Marks the mkdirs, renames and unlinks a statx overlaps in real time (called before the
 // other returned): only a statx reads a count, so elsewhere the two steps of a mkdir (the
-// count, the name), a rename (->rename()'s counts, d_move()'s names) or an unlink
-// (->unlink()'s count, d_delete()'s name) are one.
+// count, the name), a rename (->rename()'s counts, d_move()'s names), an unlink
+// (->unlink()'s count, d_delete()'s name) or a link (->link()'s count, its new name) are one.
 void mark_counts_beside_statx(LookupCheck& out) {
   const std::vector<CheckOp>& ops = out.input.ops;
   out.counts_apart.assign(ops.size(), false);
@@ -105,7 +105,7 @@ void mark_counts_beside_statx(LookupCheck& out) {
   const bool rename_apart = out.nlink_rule.dirs || out.nlink_rule.files;
   auto counted = [&](OpKind kind) {
     return (kind == OpKind::kMkdir && mkdir_apart) || (kind == OpKind::kRename && rename_apart) ||
-           (kind == OpKind::kUnlink && out.nlink_rule.files);
+           ((kind == OpKind::kUnlink || kind == OpKind::kLink) && out.nlink_rule.files);
   };
   std::vector<uint32_t> changes, statxes;  // in flight at the current mark
   for (const Mark& m : out.input.marks) {

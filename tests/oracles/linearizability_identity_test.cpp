@@ -389,6 +389,21 @@ TEST(Identity, UnlinkDropsTheCountBeforeTheName) {
   }
 }
 
+// ->link() counts the new link before the new name appears: a statx through the old name
+// may read 2 while a walk of the new one finds nothing yet. Not once the link returned.
+TEST(Identity, LinkCountsBeforeTheNewNameAppears) {
+  for (int64_t link_return : {100, 35}) {
+    History h = history_of("ext4", {"mknod(\"f\", S_IFREG|0644)"}, {"link(\"f\", \"g\")"},
+                           {"statx(\"f\", 0)", "statx(\"g\", 0)"});
+    Event statx = timed(1, 0, 20, 30), then = timed(1, 1, 40, 50);
+    statx.ino = 50, statx.type = kReg, statx.nlink = 2;
+    then.result = -ENOENT;
+    h.events = {timed(kSetupThread, 0, 1, 2), timed(0, 0, 10, link_return), statx, then};
+    std::string report;
+    EXPECT_EQ(verdict_of(h, report), link_return == 100 ? Verdict::kOk : Verdict::kIllegal) << link_return << "\n" << report;
+  }
+}
+
 // vfs_rmdir() takes the directory's own i_rwsem before ->rmdir() looks inside it, and a
 // mkdir in it holds that lock across its two steps: an rmdir of "d" while ext4's mkdir of
 // "d/x" has counted x but not yet named it waits, then finds x (ENOTEMPTY). The statx of
