@@ -27,21 +27,13 @@ void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_
   c.changed(0, std::move(next));
 }
 
-// rmdir's d_delete(): the name of the directory ->rmdir() removed goes.
-void rmdir_unhash(const StepContext& c, Ino dir) {
+// The second step of rmdir and unlink, d_delete(): the name of what ->rmdir() (its count
+// at 0) or ->unlink() (one link less) counted off goes.
+void unhash_removed(const StepContext& c, Ino dir) {
   const Ino child = c.pinned(kLockedChild);
   State next = c.copy();
-  next.nodes[child].nlink = 1;  // remove_entry() counts the name off
-  tree::remove_entry(next, dir, intern(last_of(c.op.path)));
-  tree::drop_pins(next, c.key);
-  c.changed(0, std::move(next));
-}
-
-// unlink's d_delete(): the name of the file ->unlink() dropped a link of goes.
-void unlink_unhash(const StepContext& c, Ino dir) {
-  const Ino child = c.pinned(kLockedChild);
-  State next = c.copy();
-  next.nodes[child].nlink++;  // remove_entry() counts the name off
+  if (tree::is_dir(next, child)) next.nodes[child].nlink = 1;  // remove_entry() counts the name off
+  else next.nodes[child].nlink++;
   tree::remove_entry(next, dir, intern(last_of(c.op.path)));
   tree::drop_pins(next, c.key);
   c.changed(0, std::move(next));
@@ -145,7 +137,7 @@ void step_link(const StepContext& c) {
 }
 
 void step_unlink(const StepContext& c) {
-  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return unlink_unhash(c, dir);
+  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return unhash_removed(c, dir);
   ParentWalk p = walk_parent(c, c.op.path);
   if (p.err) return c.unchanged(p.err);
   if (p.type != LastType::kNorm) return c.unchanged(-EISDIR);
@@ -175,7 +167,7 @@ void step_unlink(const StepContext& c) {
 }
 
 void step_rmdir(const StepContext& c) {
-  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return rmdir_unhash(c, dir);
+  if (const Ino dir = c.pinned(kLockedParent); dir != kNoIno) return unhash_removed(c, dir);
   ParentWalk p = walk_parent(c, c.op.path);
   if (p.err) return c.unchanged(p.err);
   switch (p.type) {

@@ -166,7 +166,7 @@ class RunModel {
 
   // Whether the step into `next` leaves the op one outcome, not the observed one: after
   // rmdir's ->rmdir() (the kLockedParent pin, step_rmdir()) its only next step is
-  // d_delete_notify()'s, which succeeds (rmdir_unhash()); after rename's ->rename()
+  // d_delete_notify()'s, which succeeds (unhash_removed()); after rename's ->rename()
   // (step_rename()), d_move()'s, after unlink's ->unlink() (step_unlink()), d_delete()'s,
   // and after link's count (step_link()), its name's, which succeed too. A configuration past such a step
   // can never linearize the op, so refusing the step drops only configurations that die
