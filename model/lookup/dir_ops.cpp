@@ -32,8 +32,7 @@ void make_node(const StepContext& c, const ParentWalk& p, NodeType type, uint32_
 void unhash_removed(const StepContext& c, Ino dir) {
   const Ino child = c.pinned(kLockedChild);
   State next = c.copy();
-  if (tree::is_dir(next, child)) next.nodes[child].nlink = 1;  // remove_entry() counts the name off
-  else next.nodes[child].nlink++;
+  tree::name_counted_back(next, child);  // remove_entry() counts the name off
   tree::remove_entry(next, dir, intern(last_of(c.op.path)));
   tree::drop_pins(next, c.key);
   c.changed(0, std::move(next));
@@ -156,7 +155,7 @@ void step_unlink(const StepContext& c) {
     // between the two it finds the name while a statx through it counts the link gone
     // (met on btrfs: statx("b") = nlink 0, then mkdir("/b/../c") = ENOTDIR, while
     // unlink("../b") was in flight). The parent stays locked until the name goes.
-    next.nodes[child].nlink--;
+    tree::name_counted_off(next, child);
     tree::add_pin(next, c.key, kLockedParent, p.dir);
     tree::add_pin(next, c.key, kLockedChild, child);
     return c.changed(kWalked, std::move(next));
@@ -194,7 +193,7 @@ void step_rmdir(const StepContext& c) {
     // (lookup_fast()), so between the two it finds the name, a dead directory, while a
     // statx of the parent already counts one subdirectory less (met on ext4: an rmdir
     // that took 3.6 ms). The parent stays locked to ops that lock it until the name goes.
-    next.nodes[child].nlink = 0;
+    tree::name_counted_off(next, child);
     tree::add_pin(next, c.key, kLockedParent, p.dir);
     tree::add_pin(next, c.key, kLockedChild, child);
     return c.changed(kWalked, std::move(next));

@@ -116,19 +116,15 @@ void count_rename(const StepContext& c, const RenamePlan& p) {
   tree::add_pin(next, c.key, kLockedParent, p.from_dir);
   if (p.to_dir != p.from_dir) tree::add_pin(next, c.key, kLockedParent, p.to_dir);
   if (p.target != kNoIno && !p.exchange) {
-    // A directory at 0, as rmdir's ->rmdir() leaves it (step_rmdir()); a file one link less.
-    if (p.target_is_dir) next.nodes[p.target].nlink = 0;
-    else next.nodes[p.target].nlink--;
+    tree::name_counted_off(next, p.target);  // as rmdir's and unlink's first steps leave it
     tree::add_pin(next, c.key, kLockedChild, p.target);
   }
-  if (p.from_dir != p.to_dir) {
-    if (p.old_is_dir && !(p.exchange && p.target_is_dir)) {
-      tree::add_pin(next, c.key, kMkdirUncounted, p.old);
-      tree::add_pin(next, c.key, kMkdirCounted, p.to_dir);
-    } else if (p.exchange && p.target_is_dir) {
-      tree::add_pin(next, c.key, kMkdirUncounted, p.target);
-      tree::add_pin(next, c.key, kMkdirCounted, p.from_dir);
-    }
+  // The one directory that changes parent (changes_counts(): in an exchange, exactly one
+  // of the two is a directory): counted off the parent its name is still in, on the other.
+  if (p.from_dir != p.to_dir && (p.old_is_dir || p.exchange)) {
+    const bool old_moves = p.old_is_dir;
+    tree::add_pin(next, c.key, kMkdirUncounted, old_moves ? p.old : p.target);
+    tree::add_pin(next, c.key, kMkdirCounted, old_moves ? p.to_dir : p.from_dir);
   }
   c.changed(kWalked, std::move(next));
 }
@@ -137,10 +133,7 @@ void count_rename(const StepContext& c, const RenamePlan& p) {
 // Both parents stayed locked, so the checks give what they gave.
 void move_names(const StepContext& c) {
   State s = c.copy();
-  if (Ino t = tree::pinned(s, c.key, kLockedChild); t != kNoIno) {
-    if (tree::is_dir(s, t)) s.nodes[t].nlink = 1;  // its one name
-    else s.nodes[t].nlink++;
-  }
+  if (Ino t = tree::pinned(s, c.key, kLockedChild); t != kNoIno) tree::name_counted_back(s, t);
   for (int tag : {kLockedParent, kLockedChild, kMkdirCounted, kMkdirUncounted})
     tree::drop_tagged_pins(s, c.key, tag);
   const StepContext restored{c.model, s, c.op, c.out, c.key};

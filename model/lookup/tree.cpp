@@ -116,6 +116,16 @@ void drop_pins(State& s, uint32_t key) {
   for (int i = 0; i < n; ++i) maybe_free(s, held[i]);
 }
 
+void name_counted_off(State& s, Ino ino) {
+  if (is_dir(s, ino)) s.nodes[ino].nlink = 0;
+  else s.nodes[ino].nlink--;
+}
+
+void name_counted_back(State& s, Ino ino) {
+  if (is_dir(s, ino)) s.nodes[ino].nlink = 1;  // its one name (a directory's count is derived)
+  else s.nodes[ino].nlink++;
+}
+
 void drop_tagged_pins(State& s, uint32_t key, int tag) {
   s.pins.erase(std::remove_if(s.pins.begin(), s.pins.end(),
                               [&](uint64_t p) { return pin_op(p) == key && pin_tag(p) == tag; }),

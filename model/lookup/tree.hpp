@@ -41,6 +41,11 @@ void release(State& s, const FileRef& ref);
 void add_pin(State& s, uint32_t key, int tag, Ino ino);
 Ino pinned(const State& s, uint32_t key, int tag);
 void drop_pins(State& s, uint32_t key);
+// The first step of an op that removes a name (rmdir, unlink, a rename's target): the
+// count as ->rmdir() / ->unlink() / ->rename() leave it, the name still there (a directory
+// at 0, a file one link less). name_counted_back() undoes it before the name goes.
+void name_counted_off(State& s, Ino ino);
+void name_counted_back(State& s, Ino ino);
 // The op's pins of one tag go; what they held is not freed (the op still holds it, or
 // its caller frees it).
 void drop_tagged_pins(State& s, uint32_t key, int tag);
