@@ -23,6 +23,7 @@ struct VmOptions {
   std::string modules_dir;
   std::vector<std::string> command;
   std::vector<std::string> extra_files;
+  std::vector<std::string> load_modules;
 };
 
 // A temporary folder for the initramfs, removed when the run ends.
@@ -63,6 +64,7 @@ int parse(const po::variables_map& v, VmOptions& o) {
   o.qemu.console_log = v.count("console") ? v["console"].as<std::string>() : (out / "vm-console.log").string();
   if (v.count("modules")) o.modules_dir = v["modules"].as<std::string>();
   if (v.count("add")) o.extra_files = v["add"].as<std::vector<std::string>>();
+  if (v.count("load")) o.load_modules = v["load"].as<std::vector<std::string>>();
   if (!v.count("command")) return usage_error(kName, "no COMMAND (nameifuzz vm --kernel K -- COMMAND...)");
   o.command = v["command"].as<std::vector<std::string>>();
   return kExitOk;
@@ -85,8 +87,9 @@ int run(const po::variables_map& v) {
     if (auto why = index.load(modules_dir); !why.empty()) return usage_error(kName, why);
   if (!o.modules_dir.empty() && modules_dir.empty()) return usage_error(kName, "--modules " + o.modules_dir + ": no modules there");
   vm::GuestPlan plan;
-  if (auto why = vm::plan_guest(o.command, o.extra_files, modules_dir.empty() ? nullptr : &index, plan); !why.empty())
-    return usage_error(kName, why);
+  const vm::ModuleIndex* known = modules_dir.empty() ? nullptr : &index;
+  if (auto why = vm::plan_guest(o.command, o.extra_files, known, plan); !why.empty()) return usage_error(kName, why);
+  if (auto why = vm::plan_requested_modules(o.load_modules, known, plan); !why.empty()) return usage_error(kName, why);
   std::string init = vm::find_init_binary();
   if (init.empty()) return usage_error(kName, "nfz-vm-init not found beside nameifuzz (nor $NFZ_VM_INIT)");
   WorkDir work;
@@ -124,6 +127,7 @@ Command vm_command() {
                 ("out", po::value<std::string>()->default_value("."), "host folder shared with the guest (9p at /out); the guest's findings/ is its findings/")
                 ("console", po::value<std::string>(), "write the serial console here (default OUT/vm-console.log)")
                 ("add", po::value<std::vector<std::string>>(), "another executable (with its libraries) or data file to carry into the guest's /bin (repeatable)")
+                ("load", po::value<std::vector<std::string>>(), "a kernel module to load in the guest beyond those its --target list needs, e.g. fuse for a FUSE reproducer (repeatable)")
                 ("append", po::value<std::string>()->default_value(""), "more kernel parameters")
                 ("qemu", po::value<std::string>()->default_value("qemu-system-x86_64"), "the qemu binary")
                 ("command", po::value<std::vector<std::string>>(), "the command to run in the guest, after --");

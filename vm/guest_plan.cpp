@@ -142,4 +142,11 @@ std::string plan_guest(const std::vector<std::string>& command, const std::vecto
   return "";
 }
 
+std::string plan_requested_modules(const std::vector<std::string>& names, const ModuleIndex* modules,
+                                   GuestPlan& plan) {
+  for (const auto& name : names)
+    if (auto why = need_module(modules, name, "--load " + name, plan.module_files); !why.empty()) return why;
+  return "";
+}
+
 }  // namespace nfz::vm

@@ -37,4 +37,10 @@ std::string resolve_host_executable(const std::string& word);
 std::string plan_guest(const std::vector<std::string>& command, const std::vector<std::string>& extra_files,
                        const ModuleIndex* modules, GuestPlan& plan);
 
+// Adds modules asked for by name (a reproducer that needs FUSE has no --target to say so),
+// with their dependencies; returns a one-line reason when `modules` has one neither as a
+// file nor built in.
+std::string plan_requested_modules(const std::vector<std::string>& names, const ModuleIndex* modules,
+                                   GuestPlan& plan);
+
 }  // namespace nfz::vm

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +171,22 @@ TEST(GuestPlan, ATargetWhoseModuleIsMissingIsRefusedNamingIt) {
   std::string why = plan_guest({"nameifuzz", "stress", "--target", "tmpfs,overlay"}, {}, &index, plan);
   EXPECT_NE(why.find("--target overlay needs the kernel module overlay"), std::string::npos) << why;
   EXPECT_EQ(why.find('\n'), std::string::npos);
+}
+
+TEST(GuestPlan, ARequestedModuleComesWithItsDependenciesOrIsRefusedNamingIt) {
+  TempDir t;
+  fake_modules(t);
+  ModuleIndex index;
+  ASSERT_EQ(index.load((t.path / "mods").string()), "");
+  GuestPlan plan;
+  ASSERT_EQ(plan_guest({"/bin/true"}, {}, &index, plan), "");
+  size_t before = plan.module_files.size();
+  ASSERT_EQ(plan_requested_modules({"ext4"}, &index, plan), "");
+  EXPECT_GT(plan.module_files.size(), before);
+  EXPECT_NE(std::find(plan.module_files.begin(), plan.module_files.end(), "kernel/fs/ext4/ext4.ko"),
+            plan.module_files.end());
+  std::string why = plan_requested_modules({"overlay"}, &index, plan);
+  EXPECT_NE(why.find("--load overlay needs the kernel module overlay"), std::string::npos) << why;
 }
 
 TEST(GuestPlan, AKernelWithout9pRunsTheCommandWithoutAShare) {

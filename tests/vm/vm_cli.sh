@@ -65,6 +65,10 @@ expect_in "$tmp/err" "--target ext4 needs the kernel module" "missing module"
 if [ "$(wc -l < "$tmp/err")" -eq 1 ]; then pass; else fail "missing module: $(wc -l < "$tmp/err") lines on stderr, want 1"; fi
 if [ ! -s "$STUB_LOG" ]; then pass; else fail "missing module: qemu ran anyway"; fi
 
+run 2 "--load of a missing module" --load ext4 -- nameifuzz --version
+expect_in "$tmp/err" "--load ext4 needs the kernel module ext4" "--load missing"
+if [ ! -s "$STUB_LOG" ]; then pass; else fail "--load missing: qemu ran anyway"; fi
+
 STUB_EXIT=3 run 3 "exit code carried out, TCG fallback" -- nameifuzz stress --target tmpfs,fuse:strict
 expect_in "$tmp/err" "KVM started no guest in 1 s" "KVM probe"
 expect_in "$tmp/err" "ran under TCG" "TCG said"
