@@ -42,6 +42,9 @@ std::string man_page();
 // The per-op deadline stress and minimize use on `targets` (cli/cmd_stress.cpp).
 int64_t default_deadline_ns(const std::vector<TargetSpec>& targets);
 
+// True in a guest that `nameifuzz vm` booted under TCG (NFZ_VM_ACCEL=tcg).
+bool emulated_cpu();
+
 // --inject NAME (cli/inject_option.cpp): declares it; enables it (false after a one-line
 // error for an unknown name).
 void add_inject_option(po::options_description& desc);

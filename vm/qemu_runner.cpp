@@ -173,7 +173,9 @@ std::vector<std::string> qemu_argv(const QemuConfig& c, const std::string& accel
                                 "-kernel", c.kernel, "-initrd", c.initrd,
                                 "-append", "console=ttyS0 loglevel=4 panic=-1 rdinit=/init " +
                                     // A TCG guest on a loaded host can miss the IO-APIC timer check and panic.
-                                    std::string(accel == "tcg" ? "no_timer_check " : "") + c.append};
+                                    std::string(accel == "tcg" ? "no_timer_check " : "") +
+                                    // init's environment: the command knows it is emulated (slower ops).
+                                    "NFZ_VM_ACCEL=" + accel + " " + c.append};
   if (!c.share_dir.empty()) {
     a.insert(a.end(), {"-fsdev", "local,id=out,path=" + c.share_dir + ",security_model=none",
                        "-device", "virtio-9p-pci,fsdev=out,mount_tag=nfzout"});

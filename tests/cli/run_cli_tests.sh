@@ -72,5 +72,14 @@ if [ "$(id -u)" -eq 0 ]; then
   grep -q 'open("d/s", O_RDONLY|O_NOFOLLOW)  = -1 ELOOP' "$tmp/out" && pass || fail "O_NOFOLLOW on a symlink must be ELOOP"
 fi
 
+# In a guest booted under TCG (nameifuzz vm sets NFZ_VM_ACCEL) the default op deadline is
+# 5 s, and stress says so; an explicit --deadline-ms wins and is not remarked on.
+if [ "$(id -u)" -eq 0 ]; then
+  NFZ_VM_ACCEL=tcg "$bin" stress --target tmpfs --programs 1 --quiet >"$tmp/out" 2>"$tmp/err"
+  grep -q "under TCG (NFZ_VM_ACCEL=tcg): ops get 5000 ms" "$tmp/err" && pass || fail "TCG deadline not said: $(head -c 300 "$tmp/err")"
+  NFZ_VM_ACCEL=tcg "$bin" stress --target tmpfs --programs 1 --quiet --deadline-ms 300 >"$tmp/out" 2>"$tmp/err"
+  ! grep -q "under TCG" "$tmp/err" && pass || fail "TCG remark despite --deadline-ms"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -22,12 +22,13 @@ for m in 9pnet 9pnet_virtio 9p; do echo "$m" > "$mods/kernel/$m.ko"; done
 mkdir -p "$tmp/path"
 cat > "$tmp/path/qemu-system-x86_64" <<'STUB'
 #!/usr/bin/env bash
-accel= initrd=
+accel= initrd= append=
 while [ $# -gt 0 ]; do
-  case "$1" in -accel) accel=$2; shift ;; -initrd) initrd=$2; shift ;; esac
+  case "$1" in -accel) accel=$2; shift ;; -initrd) initrd=$2; shift ;; -append) append=$2; shift ;; esac
   shift
 done
 echo "$accel" >> "$STUB_LOG"
+echo "$append" >> "$STUB_LOG.append"
 [ "$accel" = kvm ] && exec sleep 60
 [ "${STUB_HANG:-0}" = 1 ] && exec sleep 60
 for f in init bin/nameifuzz etc/nfz/argv lib/modules/kernel/9p.ko; do
@@ -78,8 +79,10 @@ if ! grep -q "Linux version" "$tmp/out"; then pass; else fail "kernel lines on s
 expect_in "$tmp/err" "vm: kernel: [    0.100000] WARNING" "kernel warning on stderr"
 expect_in "$tmp/share/vm-console.log" "Linux version 6.1.0-stub" "console log"
 
+rm -f "$STUB_LOG.append"
 STUB_EXIT=0 run 0 "--accel tcg skips the probe" --accel tcg -- nameifuzz --version
 if [ "$(cat "$STUB_LOG")" = tcg ]; then pass; else fail "--accel tcg tried: $(cat "$STUB_LOG")"; fi
+expect_in "$STUB_LOG.append" "NFZ_VM_ACCEL=tcg" "the guest is told it runs under TCG"
 
 STUB_HANG=1 run 2 "hung guest killed at the deadline" --accel tcg --timeout 2 -- nameifuzz --version
 expect_in "$tmp/err" "killed at the deadline" "deadline"
