@@ -104,6 +104,16 @@ class WorkerRing {
     if (phase.shared) phase.shared->run_chain(slot, chain, phase.fds, events, deadline, &cut);
     else ring_->run_chain(chain, phase.fds, events, deadline, &cut);
   }
+  // Ends a ring of its own, in the thread that made it: IORING_SETUP_SINGLE_ISSUER refuses
+  // IORING_UNREGISTER_FILES from any other task (-EEXIST, io_uring_register()), and the
+  // ring's close would then leave its fixed files to io_ring_exit_work(), after the FUSE
+  // oracles took their balance (on 6.1 a file closed from a fixed slot a second later still).
+  void end() {
+    own_.reset();
+    ring_ = nullptr;
+  }
+  // A worker given up on may still be in the kernel on its ring: leave the ring to the exit.
+  void abandon() { (void)own_.release(); }
 
  private:
   std::unique_ptr<UringRing> own_;
@@ -231,12 +241,14 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
     ring_errors[w] = rings[w].init(phase, pooled, pooled_made);
     made.arrive_and_wait();
     if (!ring_errors[w].empty()) {
+      rings[w].end();
       start.arrive_and_wait();
       states[w].finished.store(true, std::memory_order_release);
       finish.cross();
       return;
     }
     work(phase, lists[w].first, static_cast<int>(w), *lists[w].second, rings[w], states[w], start, finish);
+    rings[w].end();
   };
   WorkerPool* pool = phase.options.pool;
   const auto group = !lists.empty() && lists[0].first == kSetupThread ? WorkerPool::Group::kSetup : WorkerPool::Group::kThreads;
@@ -253,6 +265,7 @@ bool run_phase(const Phase& phase, const std::vector<std::pair<int, const std::v
       if (pool) {
         if (!given_up[w]) pool->wait_idle(group, w);
       } else if (given_up[w]) {
+        rings[w].abandon();
         threads[w].detach();
       } else {
         threads[w].join();

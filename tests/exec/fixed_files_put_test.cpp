@@ -15,7 +15,9 @@
 #include "core/text.hpp"
 #include "exec/clock.hpp"
 #include "exec/fd_table.hpp"
+#include "exec/history_buffer.hpp"
 #include "exec/uring_backend.hpp"
+#include "tests/exec/sandbox_helpers.hpp"
 
 namespace nfz {
 namespace {
@@ -79,6 +81,34 @@ TEST(FixedFilesPut, ByTheTimeTheRingIsGone) {
     EXPECT_FALSE(file.closed());
   }
   EXPECT_TRUE(file.closed());
+}
+
+// A program thread's own ring ends in that thread, so that its table is unregistered: from
+// the thread that ran the program (run_concurrent()'s caller) the kernel refuses it on a
+// single-issuer ring, and the file stays in its slot until io_ring_exit_work() runs.
+TEST(FixedFilesPut, ByTheTimeAConcurrentRunReturns) {
+  if (!test::is_root()) GTEST_SKIP() << "needs root for mount namespaces";
+  std::string why;
+  auto sandbox = test::open_sandbox("tmpfs", why);
+  ASSERT_TRUE(sandbox) << why;
+  Program left_in_a_slot = test::program_of("nameifuzz program v1\nthread 0:\n  f0 = open(\"/f\", O_RDONLY) [uring fixed]\n");
+  RunStatus status = sandbox->run([&](const SandboxEnv& env) {
+    close(open("/f", O_WRONLY | O_CREAT, 0644));
+    int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (watch < 0 || inotify_add_watch(watch, "/f", IN_OPEN | IN_CLOSE_NOWRITE) < 0) return 3;
+    HistoryBuffer buffer;
+    buffer.reset(left_in_a_slot);
+    if (run_concurrent(left_in_a_slot, env, {}, buffer) != kRunOk) return 3;
+    bool opened = false, closed = false;
+    alignas(inotify_event) char buf[4096];
+    for (ssize_t n; (n = read(watch, buf, sizeof buf)) > 0;)
+      for (char* p = buf; p < buf + n; p += sizeof(inotify_event) + reinterpret_cast<inotify_event*>(p)->len) {
+        opened |= (reinterpret_cast<inotify_event*>(p)->mask & IN_OPEN) != 0;
+        closed |= (reinterpret_cast<inotify_event*>(p)->mask & IN_CLOSE_NOWRITE) != 0;
+      }
+    return !opened ? 4 : closed ? 0 : 1;
+  });
+  EXPECT_EQ(status.exit_code, 0) << "1: the fixed slot still held the file when run_concurrent returned; 4: the open did not run";
 }
 
 }  // namespace
