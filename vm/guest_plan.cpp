@@ -12,8 +12,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // What each target needs in the guest beyond the base kernel. A module in `optional` is
-// loaded when the kernel has it (ext4's crc32c comes through the crypto API, which would
-// otherwise call modprobe, absent here).
+// loaded when the kernel has it, and before the required ones: crc32c comes through the
+// crypto API, which would otherwise call modprobe (absent here), and btrfs's libcrc32c asks
+// for it when it loads (its init fails with -ENOENT without a crc32c driver).
 struct TargetNeeds {
   std::string_view prefix;  // a target name, or "fuse:" for every FUSE personality
   std::vector<std::string_view> modules;
@@ -128,11 +129,11 @@ std::string plan_guest(const std::vector<std::string>& command, const std::vecto
   for (const auto& target : plan.targets) {
     const TargetNeeds* needs = needs_of(target);
     if (!needs) continue;  // the command itself rejects an unknown target
+    for (std::string_view m : needs->optional)
+      if (modules && modules->has(std::string(m))) add_module(*modules, std::string(m), plan.module_files);
     for (std::string_view m : needs->modules)
       if (auto why = need_module(modules, std::string(m), "--target " + target, plan.module_files); !why.empty())
         return why;
-    for (std::string_view m : needs->optional)
-      if (modules && modules->has(std::string(m))) add_module(*modules, std::string(m), plan.module_files);
     for (std::string_view tool : needs->tools) {
       std::string t = resolve_host_executable(std::string(tool));
       if (t.empty()) return "--target " + target + " needs " + std::string(tool) + ", not on this host's PATH";

@@ -173,6 +173,28 @@ TEST(GuestPlan, ATargetWhoseModuleIsMissingIsRefusedNamingIt) {
   EXPECT_EQ(why.find('\n'), std::string::npos);
 }
 
+TEST(GuestPlan, TheCrc32cDriverLoadsBeforeTheFilesystemThatAsksForIt) {
+  TempDir t;
+  t.write("mods/modules.dep",
+          "kernel/fs/btrfs/btrfs.ko: kernel/lib/libcrc32c.ko\nkernel/lib/libcrc32c.ko:\n"
+          "kernel/crypto/crc32c_generic.ko:\nkernel/drivers/block/loop.ko:\n");
+  t.write("mods/modules.builtin", "");
+  for (const char* m : {"kernel/fs/btrfs/btrfs.ko", "kernel/lib/libcrc32c.ko", "kernel/crypto/crc32c_generic.ko",
+                        "kernel/drivers/block/loop.ko"})
+    t.write(std::string("mods/") + m, "module");
+  ModuleIndex index;
+  ASSERT_EQ(index.load((t.path / "mods").string()), "");
+  GuestPlan plan;
+  if (resolve_host_executable("mkfs.btrfs").empty()) GTEST_SKIP() << "no mkfs.btrfs on this host";
+  ASSERT_EQ(plan_guest({"nameifuzz", "stress", "--target", "btrfs"}, {}, &index, plan), "");
+  auto at = [&](const std::string& file) {
+    return std::find(plan.module_files.begin(), plan.module_files.end(), file) - plan.module_files.begin();
+  };
+  ASSERT_LT(at("kernel/crypto/crc32c_generic.ko"), static_cast<long>(plan.module_files.size()));
+  EXPECT_LT(at("kernel/crypto/crc32c_generic.ko"), at("kernel/lib/libcrc32c.ko"));
+  EXPECT_LT(at("kernel/lib/libcrc32c.ko"), at("kernel/fs/btrfs/btrfs.ko"));
+}
+
 TEST(GuestPlan, ARequestedModuleComesWithItsDependenciesOrIsRefusedNamingIt) {
   TempDir t;
   fake_modules(t);
