@@ -1,15 +1,18 @@
-// A walk through a btrfs symlink that another thread creates and unlinks in a loop can
-// end in the directory that holds the link, as if the link's body were empty (one
-// reading, not checked: pick_link() takes an empty body as a "pure jump"). Here the
-// body is "/../d", the link itself, so every walk of "d/./c" should fail: ELOOP, or
-// ENOENT once the link is gone. The O_CREAT|O_EXCL open sometimes succeeds, and the
-// file it makes is "/c" in the root.
+// A walk through a symlink that another thread creates and unlinks in a loop can end in
+// the directory that holds the link. The body is "/../d", the link itself, so every walk
+// of "d/./c" should fail: ELOOP, or ENOENT once the link is gone. The O_CREAT|O_EXCL open
+// sometimes succeeds, and the file it makes is "/c" in the root. Why: an RCU walk reads
+// the body after step_into() checked the link's d_seq; the unlink evicts the inode
+// meanwhile and eviction empties the body (ext4_evict_inode() clears a fast symlink's
+// i_data, btrfs_evict_inode() sets i_size to 0, at which page_get_link() terminates it);
+// pick_link() takes an empty body as a pure jump and drops the link without checking its
+// d_seq again (fs/namei.c), so the walk goes on in the link's directory.
 //
 // Build: cc -O2 -pthread -o repro repro-handwritten.c
-// Run as root: ./repro DIR SECONDS (DIR an empty directory on a btrfs mount; the
+// Run as root: ./repro DIR SECONDS (DIR an empty directory on an ext4 or btrfs mount; the
 // program chroots there). Exit 1: an open succeeded; 0: none did.
-// Met on 6.18.44 with btrfs: 1 to 3 successes in 30 to 60 s. Not met on ext4 or xfs in 40 s,
-// nor when the loop only renames one symlink in and out of "d".
+// Met on 6.18.44 with btrfs (1 to 3 successes in 30 to 60 s; not in 40 s on ext4 there),
+// and under qemu (TCG) on Debian's 6.1.192 with ext4 and btrfs and 6.12.117 with btrfs.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
